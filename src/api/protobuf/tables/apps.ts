@@ -1,0 +1,176 @@
+// Protobuf wire facts of apps/v1 at Kubernetes v1.32: field numbers and kinds from
+// k8s.io/api generated.proto; JSON names, omitempty and inline from the Go types.
+// Derived mechanically from those sources; the format is described in ../table.ts.
+
+import type { GroupVersionTable } from '../table.ts';
+
+export const appsV1: GroupVersionTable = {
+  apiVersion: 'apps/v1',
+  prefix: 'apps/v1',
+  kinds: ['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'],
+  messages: {
+    'apps/v1.ControllerRevision': {
+      1: ['metadata', 'message:meta/v1.ObjectMeta'],
+      2: ['data', 'message:runtime.RawExtension'],
+      3: ['revision', 'int64'],
+    },
+    'apps/v1.DaemonSet': {
+      1: ['metadata', 'message:meta/v1.ObjectMeta'],
+      2: ['spec', 'message:apps/v1.DaemonSetSpec'],
+      3: ['status', 'message:apps/v1.DaemonSetStatus'],
+    },
+    'apps/v1.DaemonSetCondition': {
+      1: ['type', 'string'],
+      2: ['status', 'string'],
+      3: ['lastTransitionTime', 'message:meta/v1.Time'],
+      4: ['reason', 'string', 'omitempty'],
+      5: ['message', 'string', 'omitempty'],
+    },
+    'apps/v1.DaemonSetSpec': {
+      1: ['selector', 'message:meta/v1.LabelSelector'],
+      2: ['template', 'message:core/v1.PodTemplateSpec'],
+      3: ['updateStrategy', 'message:apps/v1.DaemonSetUpdateStrategy'],
+      4: ['minReadySeconds', 'int32', 'omitempty'],
+      6: ['revisionHistoryLimit', 'int32'],
+    },
+    'apps/v1.DaemonSetStatus': {
+      1: ['currentNumberScheduled', 'int32'],
+      2: ['numberMisscheduled', 'int32'],
+      3: ['desiredNumberScheduled', 'int32'],
+      4: ['numberReady', 'int32'],
+      5: ['observedGeneration', 'int64', 'omitempty'],
+      6: ['updatedNumberScheduled', 'int32', 'omitempty'],
+      7: ['numberAvailable', 'int32', 'omitempty'],
+      8: ['numberUnavailable', 'int32', 'omitempty'],
+      9: ['collisionCount', 'int32'],
+      10: ['conditions', 'message:apps/v1.DaemonSetCondition', 'repeated'],
+    },
+    'apps/v1.DaemonSetUpdateStrategy': {
+      1: ['type', 'string', 'omitempty'],
+      2: ['rollingUpdate', 'message:apps/v1.RollingUpdateDaemonSet'],
+    },
+    'apps/v1.Deployment': {
+      1: ['metadata', 'message:meta/v1.ObjectMeta'],
+      2: ['spec', 'message:apps/v1.DeploymentSpec'],
+      3: ['status', 'message:apps/v1.DeploymentStatus'],
+    },
+    'apps/v1.DeploymentCondition': {
+      1: ['type', 'string'],
+      2: ['status', 'string'],
+      4: ['reason', 'string', 'omitempty'],
+      5: ['message', 'string', 'omitempty'],
+      6: ['lastUpdateTime', 'message:meta/v1.Time'],
+      7: ['lastTransitionTime', 'message:meta/v1.Time'],
+    },
+    'apps/v1.DeploymentSpec': {
+      1: ['replicas', 'int32'],
+      2: ['selector', 'message:meta/v1.LabelSelector'],
+      3: ['template', 'message:core/v1.PodTemplateSpec'],
+      4: ['strategy', 'message:apps/v1.DeploymentStrategy'],
+      5: ['minReadySeconds', 'int32', 'omitempty'],
+      6: ['revisionHistoryLimit', 'int32'],
+      7: ['paused', 'bool', 'omitempty'],
+      9: ['progressDeadlineSeconds', 'int32'],
+    },
+    'apps/v1.DeploymentStatus': {
+      1: ['observedGeneration', 'int64', 'omitempty'],
+      2: ['replicas', 'int32', 'omitempty'],
+      3: ['updatedReplicas', 'int32', 'omitempty'],
+      4: ['availableReplicas', 'int32', 'omitempty'],
+      5: ['unavailableReplicas', 'int32', 'omitempty'],
+      6: ['conditions', 'message:apps/v1.DeploymentCondition', 'repeated'],
+      7: ['readyReplicas', 'int32', 'omitempty'],
+      8: ['collisionCount', 'int32'],
+    },
+    'apps/v1.DeploymentStrategy': {
+      1: ['type', 'string', 'omitempty'],
+      2: ['rollingUpdate', 'message:apps/v1.RollingUpdateDeployment'],
+    },
+    'apps/v1.ReplicaSet': {
+      1: ['metadata', 'message:meta/v1.ObjectMeta'],
+      2: ['spec', 'message:apps/v1.ReplicaSetSpec'],
+      3: ['status', 'message:apps/v1.ReplicaSetStatus'],
+    },
+    'apps/v1.ReplicaSetCondition': {
+      1: ['type', 'string'],
+      2: ['status', 'string'],
+      3: ['lastTransitionTime', 'message:meta/v1.Time'],
+      4: ['reason', 'string', 'omitempty'],
+      5: ['message', 'string', 'omitempty'],
+    },
+    'apps/v1.ReplicaSetSpec': {
+      1: ['replicas', 'int32'],
+      2: ['selector', 'message:meta/v1.LabelSelector'],
+      3: ['template', 'message:core/v1.PodTemplateSpec'],
+      4: ['minReadySeconds', 'int32', 'omitempty'],
+    },
+    'apps/v1.ReplicaSetStatus': {
+      1: ['replicas', 'int32'],
+      2: ['fullyLabeledReplicas', 'int32', 'omitempty'],
+      3: ['observedGeneration', 'int64', 'omitempty'],
+      4: ['readyReplicas', 'int32', 'omitempty'],
+      5: ['availableReplicas', 'int32', 'omitempty'],
+      6: ['conditions', 'message:apps/v1.ReplicaSetCondition', 'repeated'],
+    },
+    'apps/v1.RollingUpdateDaemonSet': {
+      1: ['maxUnavailable', 'message:intstr.IntOrString'],
+      2: ['maxSurge', 'message:intstr.IntOrString'],
+    },
+    'apps/v1.RollingUpdateDeployment': {
+      1: ['maxUnavailable', 'message:intstr.IntOrString'],
+      2: ['maxSurge', 'message:intstr.IntOrString'],
+    },
+    'apps/v1.RollingUpdateStatefulSetStrategy': {
+      1: ['partition', 'int32'],
+      2: ['maxUnavailable', 'message:intstr.IntOrString'],
+    },
+    'apps/v1.StatefulSet': {
+      1: ['metadata', 'message:meta/v1.ObjectMeta'],
+      2: ['spec', 'message:apps/v1.StatefulSetSpec'],
+      3: ['status', 'message:apps/v1.StatefulSetStatus'],
+    },
+    'apps/v1.StatefulSetCondition': {
+      1: ['type', 'string'],
+      2: ['status', 'string'],
+      3: ['lastTransitionTime', 'message:meta/v1.Time'],
+      4: ['reason', 'string', 'omitempty'],
+      5: ['message', 'string', 'omitempty'],
+    },
+    'apps/v1.StatefulSetOrdinals': {
+      1: ['start', 'int32'],
+    },
+    'apps/v1.StatefulSetPersistentVolumeClaimRetentionPolicy': {
+      1: ['whenDeleted', 'string', 'omitempty'],
+      2: ['whenScaled', 'string', 'omitempty'],
+    },
+    'apps/v1.StatefulSetSpec': {
+      1: ['replicas', 'int32'],
+      2: ['selector', 'message:meta/v1.LabelSelector'],
+      3: ['template', 'message:core/v1.PodTemplateSpec'],
+      4: ['volumeClaimTemplates', 'message:core/v1.PersistentVolumeClaim', 'repeated'],
+      5: ['serviceName', 'string'],
+      6: ['podManagementPolicy', 'string', 'omitempty'],
+      7: ['updateStrategy', 'message:apps/v1.StatefulSetUpdateStrategy'],
+      8: ['revisionHistoryLimit', 'int32'],
+      9: ['minReadySeconds', 'int32', 'omitempty'],
+      10: ['persistentVolumeClaimRetentionPolicy', 'message:apps/v1.StatefulSetPersistentVolumeClaimRetentionPolicy'],
+      11: ['ordinals', 'message:apps/v1.StatefulSetOrdinals'],
+    },
+    'apps/v1.StatefulSetStatus': {
+      1: ['observedGeneration', 'int64', 'omitempty'],
+      2: ['replicas', 'int32'],
+      3: ['readyReplicas', 'int32', 'omitempty'],
+      4: ['currentReplicas', 'int32', 'omitempty'],
+      5: ['updatedReplicas', 'int32', 'omitempty'],
+      6: ['currentRevision', 'string', 'omitempty'],
+      7: ['updateRevision', 'string', 'omitempty'],
+      9: ['collisionCount', 'int32'],
+      10: ['conditions', 'message:apps/v1.StatefulSetCondition', 'repeated'],
+      11: ['availableReplicas', 'int32'],
+    },
+    'apps/v1.StatefulSetUpdateStrategy': {
+      1: ['type', 'string', 'omitempty'],
+      2: ['rollingUpdate', 'message:apps/v1.RollingUpdateStatefulSetStrategy'],
+    },
+  },
+};

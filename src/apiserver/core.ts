@@ -1,0 +1,264 @@
+// The apiserver's core: one KindStorage per kind, and the write path every request and
+// in-process client goes through: naming, defaulting, validation, admission, managedFields.
+
+import type { Store } from '../store/store.ts';
+import { StoreError } from '../store/store.ts';
+import type { KindDeclaration, KubeObject } from '../api/kind.ts';
+import type { Registry } from '../api/registry.ts';
+import { validateObjectMeta, dns1123Label, dns1123Subdomain, dns1035Label } from '../api/validation.ts';
+import { KindStorage, decode, type DeleteOptions, type Mutation } from './storage.ts';
+import { ApiError, badRequest, forbidden, gone, invalid, notFound, type FieldError } from './errors.ts';
+import type { Predicate } from './selectors.ts';
+import { recordManagedFields } from './managedFields.ts';
+import { generateName } from './resources.ts';
+
+export interface WriteContext {
+  dryRun?: boolean;
+  /** The field manager recorded in managedFields. */
+  manager: string;
+  user: string;
+  /** PUT/apply of a missing object creates it. */
+  allowCreate?: boolean;
+  /** Writes to the main resource keep the stored status (kinds with a status subresource). */
+  keepStatus?: boolean;
+  operation?: 'Apply' | 'Update';
+}
+
+export interface ListOptions {
+  limit?: number;
+  continueToken?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  revision: number;
+  continueToken?: string;
+  remaining?: number;
+}
+
+export const defaultNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export class ApiServerCore {
+  readonly registry: Registry;
+  readonly store: Store;
+  readonly #storages = new Map<string, KindStorage>();
+
+  constructor(store: Store, registry: Registry) {
+    this.store = store;
+    this.registry = registry;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.registry.kinds().map((decl) => this.addKind(decl)));
+    await this.#ensureDefaultNamespaces();
+  }
+
+  stop(): void {
+    for (const storage of this.#storages.values()) storage.stop();
+  }
+
+  /** Serves a kind (built-in at start, or a CRD's when it is established). */
+  async addKind(decl: KindDeclaration): Promise<KindStorage> {
+    const key = `${decl.group}/${decl.plural}`;
+    const existing = this.#storages.get(key);
+    if (existing) return existing;
+    const storage = new KindStorage(this.store, decl);
+    this.#storages.set(key, storage);
+    await storage.start();
+    return storage;
+  }
+
+  removeKind(group: string, plural: string): void {
+    const key = `${group}/${plural}`;
+    this.#storages.get(key)?.stop();
+    this.#storages.delete(key);
+  }
+
+  storageFor(group: string, plural: string): KindStorage {
+    const storage = this.#storages.get(`${group}/${plural}`);
+    if (!storage) throw notFound({ group, plural }, '');
+    return storage;
+  }
+
+  // ---- writes
+
+  async createObject(storage: KindStorage, namespace: string | undefined, obj: KubeObject, ctx: WriteContext): Promise<KubeObject> {
+    const prepared = await this.#prepareCreate(storage, namespace, obj, ctx);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await storage.create(prepared, { dryRun: ctx.dryRun });
+      } catch (err) {
+        // A generated name that collided: try another, as upstream does a few times.
+        if (err instanceof ApiError && err.code === 409 && obj.metadata?.generateName && !obj.metadata?.name && attempt < 3) {
+          prepared.metadata!.name = generateName(obj.metadata.generateName);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  async updateObject(storage: KindStorage, namespace: string | undefined, name: string, mutate: Mutation, ctx: WriteContext): Promise<KubeObject> {
+    const decl = storage.decl;
+    return storage.update(namespace, name, async (current) => {
+      const next = structuredClone(await mutate(current ? structuredClone(current) : undefined));
+      if (!current) {
+        if (!ctx.allowCreate) throw notFound(decl, name);
+        return this.#prepareCreate(storage, namespace, next, ctx);
+      }
+      next.metadata ??= {};
+      if (ctx.keepStatus && decl.subresources?.status) {
+        if ((current as any).status === undefined) delete (next as any).status;
+        else (next as any).status = (current as any).status;
+      }
+      decl.defaults?.(next);
+      const errors = [
+        ...validateObjectMeta(next.metadata, { namespaced: decl.namespaced, nameValidator: nameValidatorOf(decl) }),
+        ...immutableMeta(current, next),
+        ...(decl.validate?.(next, current) ?? []),
+      ];
+      if (errors.length > 0) throw invalid(decl.kind, decl.group, name, errors);
+      return recordManagedFields(current, next, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl) });
+    }, { dryRun: ctx.dryRun });
+  }
+
+  deleteObject(storage: KindStorage, namespace: string | undefined, name: string, options: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
+    return storage.delete(namespace, name, options);
+  }
+
+  async #prepareCreate(storage: KindStorage, namespace: string | undefined, obj: KubeObject, ctx: WriteContext): Promise<KubeObject> {
+    const decl = storage.decl;
+    const meta = (obj.metadata ??= {});
+    if (decl.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = namespace ?? meta.namespace;
+    } else delete meta.namespace;
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    decl.defaults?.(obj);
+    const errors = [
+      ...(meta.name ? [] : [{ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]),
+      ...validateObjectMeta(meta, { namespaced: decl.namespaced, nameValidator: nameValidatorOf(decl) }),
+      ...(decl.validate?.(obj) ?? []),
+    ];
+    if (errors.length > 0) throw invalid(decl.kind, decl.group, meta.name ?? meta.generateName ?? '', errors);
+    if (decl.namespaced) await this.#admitNamespace(decl, meta.namespace!, meta.name!);
+    return recordManagedFields(undefined, obj, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl) });
+  }
+
+  /** NamespaceLifecycle admission: the namespace must exist and not be terminating. */
+  async #admitNamespace(decl: KindDeclaration, namespace: string, name: string): Promise<void> {
+    const namespaces = this.storageFor('', 'namespaces');
+    const ns = namespaces.cache.get(namespaces.key(undefined, namespace)) ?? (await namespaces.get(undefined, namespace).catch(() => undefined));
+    if (!ns) throw notFound({ group: '', plural: 'namespaces' }, namespace);
+    if (ns.metadata?.deletionTimestamp || (ns as any).status?.phase === 'Terminating') {
+      const err = forbidden(decl, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+      err.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }];
+      throw err;
+    }
+  }
+
+  async #ensureDefaultNamespaces(): Promise<void> {
+    const namespaces = this.storageFor('', 'namespaces');
+    for (const name of defaultNamespaces) {
+      if (namespaces.cache.get(namespaces.key(undefined, name))) continue;
+      try {
+        await this.createObject(namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { manager: 'skiff', user: 'system:apiserver' });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 409)) throw err;
+      }
+    }
+  }
+
+  // ---- reads
+
+  async listObjects(storage: KindStorage, namespace: string | undefined, matches: Predicate, options: ListOptions): Promise<ListResult> {
+    const scope = storage.scope(namespace);
+    const { limit, continueToken, resourceVersionMatch: match } = options;
+    const rv = options.resourceVersion ?? '';
+    if (match && !['Exact', 'NotOlderThan'].includes(match)) throw badRequest(`resourceVersionMatch: Unsupported value: "${match}"`);
+    if (match && rv === '') throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
+    if (continueToken) {
+      const token = parseContinue(continueToken);
+      return this.#listFromStore(storage, scope, matches, limit, token.rv, token.start);
+    }
+    if (match === 'Exact') return this.#listFromStore(storage, scope, matches, limit, Number(rv), '');
+    if (limit && rv !== '0') return this.#listFromStore(storage, scope, matches, limit, 0, '');
+    // From the watch cache: consistent ("" waits for the newest write), or not older than rv.
+    const wanted = rv === '' ? this.store.currentRevision() : Number(rv);
+    if (!Number.isFinite(wanted)) throw badRequest(`invalid resource version: ${rv}`);
+    await storage.cache.waitForRevision(wanted);
+    const { items, revision } = storage.cache.list({ prefix: scope });
+    return { items: items.filter((e) => matches(e.object)).map((e) => e.object), revision };
+  }
+
+  async #listFromStore(storage: KindStorage, scope: string, matches: Predicate, limit: number | undefined, revision: number, start: string): Promise<ListResult> {
+    const items: KubeObject[] = [];
+    let after = start;
+    let atRevision = revision;
+    for (;;) {
+      let page;
+      try {
+        page = await this.store.list(scope, { revision: atRevision || undefined, limit: limit ? Math.max(limit - items.length, 100) : undefined, after: after || undefined });
+      } catch (err) {
+        if (err instanceof StoreError && err.code === 'compacted') {
+          throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+        }
+        throw err;
+      }
+      atRevision = page.revision;
+      for (const kv of page.items) {
+        after = kv.key;
+        const obj = decode(kv);
+        if (!matches(obj)) continue;
+        items.push(obj);
+        if (limit && items.length >= limit) {
+          const more = page.more || kv !== page.items[page.items.length - 1];
+          return { items, revision: atRevision, continueToken: more ? makeContinue(atRevision, kv.key) : undefined };
+        }
+      }
+      if (!page.more) return { items, revision: atRevision };
+    }
+  }
+}
+
+export function apiVersion(decl: KindDeclaration): string {
+  return decl.group ? `${decl.group}/${decl.version}` : decl.version;
+}
+
+/** Names of most kinds are DNS-1123 subdomains; a few are labels, Services DNS-1035 labels. */
+function nameValidatorOf(decl: KindDeclaration): (value: string, field: string) => FieldError[] {
+  if (decl.kind === 'Service') return dns1035Label;
+  if (decl.kind === 'Namespace') return dns1123Label;
+  return dns1123Subdomain;
+}
+
+function immutableMeta(current: KubeObject, next: KubeObject): FieldError[] {
+  const errors: FieldError[] = [];
+  const was = current.metadata!;
+  const now = next.metadata!;
+  if (now.uid && now.uid !== was.uid) errors.push({ type: 'FieldValueInvalid', field: 'metadata.uid', message: `Invalid value: "${now.uid}": field is immutable` });
+  if (now.creationTimestamp && now.creationTimestamp !== was.creationTimestamp) {
+    // upstream silently keeps the stored value
+    now.creationTimestamp = was.creationTimestamp;
+  }
+  return errors;
+}
+
+function makeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+}
+
+function parseContinue(token: string): { rv: number; start: string } {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') return parsed;
+  } catch {
+    // fall through to the error
+  }
+  throw badRequest(`invalid continue token`);
+}
+

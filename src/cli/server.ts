@@ -1,0 +1,73 @@
+// `skiff server`: the control plane in one process.
+
+import { mkdir, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openSqliteStore } from '../store/sqlite/sqliteStore.ts';
+import { startCompactor } from '../store/compactor.ts';
+import { Registry } from '../api/registry.ts';
+import { ApiServerCore } from '../apiserver/core.ts';
+import { ApiServer } from '../apiserver/server.ts';
+import { adminKubeconfig, loadOrCreateCredentials, writeFileAtomic } from '../apiserver/credentials.ts';
+import { CustomResources } from '../apiserver/customResources.ts';
+
+export interface ServerOptions {
+  dataDir?: string;
+  port: number;
+  host: string;
+}
+
+export async function runServer(options: ServerOptions): Promise<void> {
+  const started = performance.now();
+  const dataDir = resolve(options.dataDir ?? process.env.SKIFF_DATA_DIR ?? join(homedir(), '.skiff'));
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  // The kubeconfig appears only once the server is ready: remove a previous run's.
+  await rm(kubeconfigPath, { force: true });
+
+  const credentials = await loadOrCreateCredentials(dataDir);
+  const store = await openSqliteStore(join(dataDir, 'state.db'));
+  const stopCompactor = startCompactor(store);
+  const registry = new Registry();
+  const core = new ApiServerCore(store, registry);
+  await core.start();
+  const customResources = new CustomResources(core);
+  await customResources.start();
+  const server = new ApiServer({ core, credentials, port: options.port, host: options.host });
+  try {
+    await server.listen();
+  } catch (err) {
+    customResources.stop();
+    core.stop();
+    stopCompactor();
+    await store.close();
+    throw err;
+  }
+  server.setReady(true);
+
+  const url = `https://127.0.0.1:${server.port}`;
+  await writeFileAtomic(join(dataDir, 'node-token'), `${credentials.nodeToken}\n`, 0o600);
+  await writeFileAtomic(kubeconfigPath, adminKubeconfig(credentials, url), 0o600);
+  const ms = Math.round(performance.now() - started);
+  console.log(`skiff: API server listening on ${url} (ready in ${ms} ms)`);
+  console.log(`skiff: kubeconfig written to ${kubeconfigPath}`);
+  console.log(`export KUBECONFIG=${kubeconfigPath}`);
+
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`skiff: ${signal} received, shutting down`);
+      server.setReady(false);
+      await server.close();
+      customResources.stop();
+      core.stop();
+      stopCompactor();
+      await store.close();
+      resolveStop();
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

@@ -1,0 +1,138 @@
+// End-to-end harness: a real `skiff server` in a temp dir on a free port, driven by the real
+// kubectl. Every server started here is stopped (and its dir removed) by stop(), which tests
+// call in `after`, and by a process exit hook if a test dies first.
+
+import { spawn, type ChildProcess, execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+const kubectlBinary = process.env.KUBECTL ?? '/usr/bin/kubectl';
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export class SkiffServer {
+  readonly dataDir: string;
+  readonly kubeconfig: string;
+  #child: ChildProcess | undefined;
+  #output = '';
+  port = 0;
+
+  private constructor(dataDir: string) {
+    this.dataDir = dataDir;
+    this.kubeconfig = join(dataDir, 'kubeconfig');
+  }
+
+  /** Starts a server in a fresh temp dir (or the given one, to restart on the same data). */
+  static async start(dataDir?: string, port = 0): Promise<SkiffServer> {
+    const server = new SkiffServer(dataDir ?? (await mkdtemp(join(tmpdir(), 'skiff-e2e-'))));
+    try {
+      await server.restart(port);
+    } catch (err) {
+      if (!dataDir) await server.stop();
+      throw err;
+    }
+    return server;
+  }
+
+  /** (Re)starts the server process on this data dir; resolves once the kubeconfig is written. */
+  async restart(port = this.port): Promise<void> {
+    this.#output = '';
+    const child = spawn(process.execPath, [join(root, 'src/cli/main.ts'), 'server', '--data-dir', this.dataDir, '--port', String(port), '--host', '127.0.0.1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+    child.stdout!.on('data', (d) => (this.#output += d));
+    child.stderr!.on('data', (d) => (this.#output += d));
+    this.#child = child;
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`skiff server exited with ${child.exitCode}:\n${this.#output}`);
+      return existsSync(this.kubeconfig);
+    }, 30_000, 'the kubeconfig to appear');
+    const config = await readFile(this.kubeconfig, 'utf8');
+    this.port = Number(/server: https:\/\/127\.0\.0\.1:(\d+)/.exec(config)![1]);
+  }
+
+  get output(): string {
+    return this.#output;
+  }
+
+  /** Stops the process: SIGTERM (clean) or SIGKILL (crash). */
+  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill(signal);
+    return exited;
+  }
+
+  async stop(): Promise<void> {
+    await this.kill('SIGKILL');
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Runs kubectl against this server. */
+  kubectl(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+    return run(kubectlBinary, args, { input: options.input, env: { KUBECONFIG: this.kubeconfig, ...options.env } });
+  }
+
+  /** Runs kubectl and fails the test with its output if it does not succeed. */
+  async ok(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+    const result = await this.kubectl(args, options);
+    if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+    return result.stdout;
+  }
+
+  /** Runs kubectl and expects it to fail; returns stderr. */
+  async fails(args: string[], options: { input?: string } = {}): Promise<string> {
+    const result = await this.kubectl(args, options);
+    if (result.code === 0) throw new Error(`kubectl ${args.join(' ')} succeeded but should have failed:\n${result.stdout}`);
+    return result.stderr;
+  }
+
+  /** Starts kubectl in the background (for -w), collecting its output. */
+  spawnKubectl(args: string[]): { child: ChildProcess; output: () => string } {
+    const child = spawn(kubectlBinary, args, { env: { ...process.env, KUBECONFIG: this.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    return { child, output: () => out };
+  }
+}
+
+export function run(command: string, args: string[], options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolvePromise) => {
+    const child = execFile(command, args, { env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
+      resolvePromise({ stdout: String(stdout), stderr: String(stderr), code });
+    });
+    if (options.input !== undefined) child.stdin!.end(options.input);
+    else child.stdin!.end();
+  });
+}
+
+/** Polls until check() is truthy, or fails after timeoutMs naming what it waited for. */
+export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 10;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 200);
+  }
+}
