@@ -100,6 +100,12 @@ export interface KindDeclaration {
    * given the requesting user.
    */
   review?: (obj: any, user: { name: string; groups: string[] }) => any;
+  /** How metadata.name is checked; a DNS-1123 subdomain when unset. */
+  nameValidator?: (value: string, field: string) => FieldError[];
+  /** Server-owned fields on create (after defaulting; name and uid are set), as upstream's PrepareForCreate. */
+  prepareForCreate?: (obj: any) => void;
+  /** Server-owned fields on update (after defaulting), given the stored object. */
+  prepareForUpdate?: (obj: any, old: any) => void;
   /** The schema at a version, for kinds not built in (CRDs); built-ins come from the schema module. */
   schema?: (version: string) => Schema | undefined;
 }

@@ -97,8 +97,6 @@ const dns1035LabelFmt = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const qualifiedNameFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const labelValueFmt = `(${qualifiedNameFmt})?`;
 const configMapKeyFmt = '[-._a-zA-Z0-9]+';
-const envVarNameFmt = '[-._a-zA-Z][-._a-zA-Z0-9]*';
-const cIdentifierFmt = '[A-Za-z_][A-Za-z0-9_]*';
 
 const anchored = (fmt: string) => new RegExp(`^${fmt}$`);
 const dns1123LabelRe = anchored(dns1123LabelFmt);
@@ -107,20 +105,18 @@ const dns1035LabelRe = anchored(dns1035LabelFmt);
 const qualifiedNameRe = anchored(qualifiedNameFmt);
 const labelValueRe = anchored(labelValueFmt);
 const configMapKeyRe = anchored(configMapKeyFmt);
-const envVarNameRe = anchored(envVarNameFmt);
-const cIdentifierRe = anchored(cIdentifierFmt);
 
 const qualifiedNameMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /** Upstream's RegexError: the rule, examples, then the regex. */
 export function regexError(message: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${message} (regex used for validation is '${fmt}')`;
-  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`;
+  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
 }
 
 export const maxLenError = (length: number) => `must be no more than ${length} characters`;
 export const inclusiveRangeError = (lo: number, hi: number) => `must be between ${lo} and ${hi}, inclusive`;
-export const emptyError = 'must be non-empty';
+const emptyError = 'must be non-empty';
 
 // Lengths are in bytes upstream (Go's len); names are ASCII when valid, so UTF-16 length
 // only differs for values that fail the regex anyway.
@@ -191,27 +187,12 @@ export function configMapKeyErrors(value: string): string[] {
   return errs;
 }
 
-/** The strict environment variable name rule (used where the relaxed one does not apply). */
-export function envVarNameErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (!envVarNameRe.test(value)) {
-    errs.push(regexError("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit", envVarNameFmt, 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1'));
-  }
-  errs.push(...chDirPrefixErrors(value));
-  return errs;
-}
-
 /** v1.32 enables RelaxedEnvironmentVariableValidation (beta): any printable ASCII but '='. */
 export function relaxedEnvVarNameErrors(value: string): string[] {
   const errs: string[] = [];
   if (value.length === 0) errs.push(`environment variable name ${emptyError}`);
   if (/[^\x20-\x3c\x3e-\x7e]/.test(value)) errs.push("a valid environment variable name must consist only of printable ASCII characters other than '='");
   return errs;
-}
-
-export function cIdentifierErrors(value: string): string[] {
-  if (cIdentifierRe.test(value)) return [];
-  return [regexError("a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'", cIdentifierFmt, 'my_name', 'MY_NAME', 'MyName')];
 }
 
 export function portNameErrors(port: string): string[] {
@@ -248,7 +229,6 @@ export const dns1123Subdomain: NameValidator = fieldValidator(dns1123SubdomainEr
 /** A DNS-1035 label (Service names): starts with a letter. */
 export const dns1035Label: NameValidator = fieldValidator(dns1035LabelErrors);
 export const qualifiedName: NameValidator = fieldValidator(qualifiedNameErrors);
-export const configMapKey: NameValidator = fieldValidator(configMapKeyErrors);
 export const portName: NameValidator = fieldValidator(portNameErrors);
 /** Any name: kinds whose names upstream does not restrict beyond the path rules. */
 export const pathSegmentName: NameValidator = fieldValidator(pathSegmentNameErrors);
@@ -267,17 +247,9 @@ export function validateNonnegative(value: number | undefined, field: string): F
   return value !== undefined && value < 0 ? [invalidValue(field, value, isNegative)] : [];
 }
 
-export function validatePositive(value: number | undefined, field: string): FieldError[] {
-  return value !== undefined && value <= 0 ? [invalidValue(field, value, 'must be greater than zero')] : [];
-}
-
-export function validateInRange(value: number, lo: number, hi: number, field: string): FieldError[] {
-  return value >= lo && value <= hi ? [] : [invalidValue(field, value, inclusiveRangeError(lo, hi))];
-}
-
 /** A port number: 1-65535. */
 export function validatePortNumber(port: number, field: string): FieldError[] {
-  return validateInRange(port, 1, 65535, field);
+  return port >= 1 && port <= 65535 ? [] : [invalidValue(field, port, inclusiveRangeError(1, 65535))];
 }
 
 export const protocols = ['SCTP', 'TCP', 'UDP'] as const;
@@ -291,6 +263,25 @@ export function validateProtocol(protocol: string | undefined, field: string): F
 /** An IPv4 or IPv6 address. */
 export function validateIP(value: string, field: string): FieldError[] {
   return isIP(value) ? [] : [invalidValue(field, value, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)')];
+}
+
+/**
+ * An address an endpoint may use: valid, and not unspecified, loopback or link-local (those
+ * mean something else on every node).
+ */
+export function validateNonSpecialIP(value: string, field: string): FieldError[] {
+  const family = isIP(value);
+  if (family === 0) return [invalidValue(field, value, 'must be a valid IP address')];
+  const v4 = family === 4 ? value.split('.').map(Number) : undefined;
+  const v6 = family === 6 ? value.toLowerCase() : '';
+  const errs: FieldError[] = [];
+  if (v4 ? v4.every((b) => b === 0) : /^[0:]+$/.test(v6)) errs.push(invalidValue(field, value, `may not be unspecified (${value})`));
+  if (v4 ? v4[0] === 127 : /^[0:]+1$/.test(v6)) errs.push(invalidValue(field, value, 'may not be in the loopback range (127.0.0.0/8, ::1/128)'));
+  if (v4 ? v4[0] === 169 && v4[1] === 254 : /^fe[89ab]/.test(v6)) errs.push(invalidValue(field, value, 'may not be in the link-local range (169.254.0.0/16, fe80::/10)'));
+  if (v4 ? v4[0] === 224 && v4[1] === 0 && v4[2] === 0 : /^ff02:/.test(v6)) {
+    errs.push(invalidValue(field, value, 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'));
+  }
+  return errs;
 }
 
 /** A CIDR such as 10.9.8.0/24 or 2001:db8::/64. */
@@ -313,7 +304,7 @@ export function validateLabels(labels: Record<string, string> | undefined, field
   return errs;
 }
 
-export const totalAnnotationSizeLimit = 256 * 1024;
+const totalAnnotationSizeLimit = 256 * 1024;
 
 /** Annotation keys are qualified names (checked lowercased); keys plus values total at most 256 KiB. */
 export function validateAnnotations(annotations: Record<string, string> | undefined, field: string): FieldError[] {

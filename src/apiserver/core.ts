@@ -5,8 +5,9 @@ import type { Store } from '../store/store.ts';
 import { StoreError } from '../store/store.ts';
 import type { KindDeclaration, KubeObject } from '../api/kind.ts';
 import type { Registry } from '../api/registry.ts';
-import { validateObjectMeta, dns1123Label, dns1123Subdomain, dns1035Label } from '../api/validation.ts';
-import { KindStorage, decode, type DeleteOptions, type Mutation } from './storage.ts';
+import { validateObjectMeta, dns1123Subdomain } from '../api/validation.ts';
+import { randomUUID } from 'node:crypto';
+import { KindStorage, decode, now, type DeleteOptions, type Mutation } from './storage.ts';
 import { ApiError, badRequest, forbidden, gone, invalid, notFound, type FieldError } from './errors.ts';
 import type { Predicate } from './selectors.ts';
 import { recordManagedFields } from './managedFields.ts';
@@ -114,8 +115,9 @@ export class ApiServerCore {
         else (next as any).status = (current as any).status;
       }
       decl.defaults?.(next);
+      decl.prepareForUpdate?.(next, current);
       const errors = [
-        ...validateObjectMeta(next.metadata, { namespaced: decl.namespaced, nameValidator: nameValidatorOf(decl) }),
+        ...validateObjectMeta(next.metadata, { namespaced: decl.namespaced, nameValidator: decl.nameValidator ?? dns1123Subdomain }),
         ...immutableMeta(current, next),
         ...(decl.validate?.(next, current) ?? []),
       ];
@@ -138,10 +140,15 @@ export class ApiServerCore {
       meta.namespace = namespace ?? meta.namespace;
     } else delete meta.namespace;
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    // The server owns identity and status: whatever the client sent is replaced.
+    meta.uid = randomUUID();
+    meta.creationTimestamp = now();
+    if (decl.subresources?.status) delete (obj as any).status;
     decl.defaults?.(obj);
+    decl.prepareForCreate?.(obj);
     const errors = [
       ...(meta.name ? [] : [{ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]),
-      ...validateObjectMeta(meta, { namespaced: decl.namespaced, nameValidator: nameValidatorOf(decl) }),
+      ...validateObjectMeta(meta, { namespaced: decl.namespaced, nameValidator: decl.nameValidator ?? dns1123Subdomain }),
       ...(decl.validate?.(obj) ?? []),
     ];
     if (errors.length > 0) throw invalid(decl.kind, decl.group, meta.name ?? meta.generateName ?? '', errors);
@@ -190,7 +197,9 @@ export class ApiServerCore {
     // From the watch cache: consistent ("" waits for the newest write), or not older than rv.
     const wanted = rv === '' ? this.store.currentRevision() : Number(rv);
     if (!Number.isFinite(wanted)) throw badRequest(`invalid resource version: ${rv}`);
-    await storage.cache.waitForRevision(wanted);
+    await storage.cache.waitForRevision(wanted, AbortSignal.timeout(3000)).catch(() => {
+      throw new ApiError(504, 'Timeout', `Too large resource version: ${wanted}, current: ${storage.cache.revision}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
+    });
     const { items, revision } = storage.cache.list({ prefix: scope });
     return { items: items.filter((e) => matches(e.object)).map((e) => e.object), revision };
   }
@@ -227,13 +236,6 @@ export class ApiServerCore {
 
 export function apiVersion(decl: KindDeclaration): string {
   return decl.group ? `${decl.group}/${decl.version}` : decl.version;
-}
-
-/** Names of most kinds are DNS-1123 subdomains; a few are labels, Services DNS-1035 labels. */
-function nameValidatorOf(decl: KindDeclaration): (value: string, field: string) => FieldError[] {
-  if (decl.kind === 'Service') return dns1035Label;
-  if (decl.kind === 'Namespace') return dns1123Label;
-  return dns1123Subdomain;
 }
 
 function immutableMeta(current: KubeObject, next: KubeObject): FieldError[] {

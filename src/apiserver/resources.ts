@@ -133,14 +133,19 @@ async function readObject(api: ApiServerCore, ctx: RequestContext, params: Write
 
 function checkTypeMeta(ctx: RequestContext, obj: KubeObject): void {
   const want = apiVersionOf(ctx.served);
+  const decl = ctx.served.decl;
+  // Built-in endpoints default a missing kind and apiVersion, as upstream's decoder does.
+  if (!obj.kind && !decl.schema) {
+    obj.kind = decl.kind;
+    obj.apiVersion ??= want;
+  }
   const { kind, apiVersion } = obj;
   if (!kind) throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(obj).slice(0, 200)}'`);
-  if (kind !== ctx.served.decl.kind && !(ctx.info.subresource && kind)) {
-    throw badRequest(`${kind} in version "${String(apiVersion).split('/').pop()}" cannot be handled as a ${ctx.served.decl.kind}: no kind "${kind}" is registered for version "${apiVersion}"`);
+  if (ctx.info.subresource) return;
+  if (kind !== decl.kind) {
+    throw badRequest(`${kind} in version "${String(apiVersion).split('/').pop()}" cannot be handled as a ${decl.kind}: no kind "${kind}" is registered for version "${apiVersion}"`);
   }
-  if (apiVersion && apiVersion !== want && !ctx.info.subresource) {
-    throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${want})`);
-  }
+  if (apiVersion !== want) throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${want})`);
 }
 
 async function create(api: ApiServerCore, ctx: RequestContext): Promise<void> {

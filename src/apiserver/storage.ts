@@ -64,8 +64,8 @@ export class KindStorage {
   async create(obj: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
     const meta = obj.metadata!;
     const stored = { ...obj, metadata: { ...meta } };
-    stored.metadata.uid = randomUUID();
-    stored.metadata.creationTimestamp = now();
+    stored.metadata.uid ??= randomUUID();
+    stored.metadata.creationTimestamp ??= now();
     delete stored.metadata.resourceVersion;
     delete stored.metadata.deletionTimestamp;
     delete stored.metadata.deletionGracePeriodSeconds;

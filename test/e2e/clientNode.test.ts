@@ -25,9 +25,12 @@ test('an informer sees adds, updates and deletes in order, and recovers after a 
   informer.on('add', (cm) => seen.push(`add ${cm.metadata?.name}`));
   informer.on('update', (cm) => seen.push(`update ${cm.metadata?.name} ${cm.data?.v}`));
   informer.on('delete', (cm) => seen.push(`delete ${cm.metadata?.name}`));
+  let stopped = false;
   informer.on('error', () => {
     // As the library's own examples do: restart after an error (the server went away).
-    setTimeout(() => void informer.start().catch(() => undefined), 200);
+    setTimeout(() => {
+      if (!stopped) void informer.start().catch(() => undefined);
+    }, 200);
   });
   await informer.start();
   try {
@@ -46,6 +49,7 @@ test('an informer sees adds, updates and deletes in order, and recovers after a 
     assert.equal(seen.filter((s) => s === 'add two').length, 1);
     assert.ok(informer.list('default').some((cm) => cm.metadata?.name === 'two'));
   } finally {
+    stopped = true;
     await informer.stop();
   }
 });

@@ -48,6 +48,7 @@ export class SkiffServer {
   /** (Re)starts the server process on this data dir; resolves once the kubeconfig is written. */
   async restart(port = this.port): Promise<void> {
     this.#output = '';
+    await rm(this.kubeconfig, { force: true }); // so a stale one is not mistaken for readiness
     const child = spawn(process.execPath, [join(root, 'src/cli/main.ts'), 'server', '--data-dir', this.dataDir, '--port', String(port), '--host', '127.0.0.1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

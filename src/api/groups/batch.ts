@@ -1,10 +1,7 @@
-// batch/v1: run-to-completion work.
+// batch/v1: run-to-completion work, one file each under batch/.
 
 import type { KindDeclaration } from '../kind.ts';
+import { cronJob } from './batch/cronJob.ts';
+import { job } from './batch/job.ts';
 
-const batch = { group: 'batch', version: 'v1', generation: true };
-
-export const batchKinds: KindDeclaration[] = [
-  { ...batch, kind: 'Job', plural: 'jobs', singular: 'job', namespaced: true, categories: ['all'], subresources: { status: true } },
-  { ...batch, kind: 'CronJob', plural: 'cronjobs', singular: 'cronjob', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: { status: true } },
-];
+export const batchKinds: KindDeclaration[] = [job, cronJob];

@@ -1,23 +1,36 @@
-// core/v1 (the legacy group, served under /api/v1).
+// core/v1 (the legacy group, served under /api/v1): one file per kind under core/.
 
 import type { KindDeclaration } from '../kind.ts';
-
-const core = { group: '', version: 'v1' };
+import { namespace } from './core/namespace.ts';
+import { pod } from './core/pod.ts';
+import { binding } from './core/binding.ts';
+import { podTemplate } from './core/podTemplate.ts';
+import { service } from './core/service.ts';
+import { endpoints } from './core/endpoints.ts';
+import { configMap } from './core/configMap.ts';
+import { secret } from './core/secret.ts';
+import { serviceAccount } from './core/serviceAccount.ts';
+import { event } from './core/event.ts';
+import { node } from './core/node.ts';
+import { persistentVolume } from './core/persistentVolume.ts';
+import { persistentVolumeClaim } from './core/persistentVolumeClaim.ts';
+import { resourceQuota } from './core/resourceQuota.ts';
+import { limitRange } from './core/limitRange.ts';
 
 export const coreKinds: KindDeclaration[] = [
-  { ...core, kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'], subresources: { status: true } },
-  { ...core, kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: { status: true } },
-  { ...core, kind: 'Binding', plural: 'bindings', singular: 'binding', namespaced: true, verbs: ['create'] },
-  { ...core, kind: 'PodTemplate', plural: 'podtemplates', singular: 'podtemplate', namespaced: true },
-  { ...core, kind: 'Service', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: { status: true } },
-  { ...core, kind: 'Endpoints', plural: 'endpoints', singular: 'endpoints', namespaced: true, shortNames: ['ep'] },
-  { ...core, kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap', namespaced: true, shortNames: ['cm'] },
-  { ...core, kind: 'Secret', plural: 'secrets', singular: 'secret', namespaced: true },
-  { ...core, kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, shortNames: ['sa'] },
-  { ...core, kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'] },
-  { ...core, kind: 'Node', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'], subresources: { status: true } },
-  { ...core, kind: 'PersistentVolume', plural: 'persistentvolumes', singular: 'persistentvolume', namespaced: false, shortNames: ['pv'], subresources: { status: true } },
-  { ...core, kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', namespaced: true, shortNames: ['pvc'], subresources: { status: true } },
-  { ...core, kind: 'ResourceQuota', plural: 'resourcequotas', singular: 'resourcequota', namespaced: true, shortNames: ['quota'], subresources: { status: true } },
-  { ...core, kind: 'LimitRange', plural: 'limitranges', singular: 'limitrange', namespaced: true, shortNames: ['limits'] },
+  namespace,
+  pod,
+  binding,
+  podTemplate,
+  service,
+  endpoints,
+  configMap,
+  secret,
+  serviceAccount,
+  event,
+  node,
+  persistentVolume,
+  persistentVolumeClaim,
+  resourceQuota,
+  limitRange,
 ];

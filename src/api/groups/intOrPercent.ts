@@ -2,11 +2,11 @@
 // validation helpers, shared by the workload kinds and PodDisruptionBudgets.
 
 import type { FieldError } from '../../apiserver/errors.ts';
-import { invalidValue, isNegative } from '../validation.ts';
+import { invalidValue, isNegative, regexError } from '../validation.ts';
 import { goIntOrString, invalidGo } from './goValues.ts';
 
 const percentFmt = '[0-9]+%';
-const percentError = `a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '${percentFmt}')`;
+const percentError = regexError("a valid percent string must be a numeric string followed by an ending '%'", percentFmt, '1%', '93%');
 
 /** A non-negative integer or a well-formed percentage. */
 export function validatePositiveIntOrPercent(value: number | string | undefined, field: string): FieldError[] {

@@ -6,10 +6,10 @@ import { defaultPodTemplateSpec, validatePodTemplateSpec } from '../core/podSpec
 import { ageColumn, formatLabelSelector } from '../core/format.ts';
 import { goIntOrString, goLabelSelector, goStrategy, invalidGo, unsupportedGo } from '../goValues.ts';
 import { intOrPercentValue, isNotMoreThan100Percent, validatePositiveIntOrPercent } from '../intOrPercent.ts';
-import type { Declaration } from '../declaration.ts';
+import type { KindDeclaration } from '../../kind.ts';
 import { containersColumn, imagesColumn, validateLongRunningTemplate, validateSelector, validateSelectorUnchanged, validateTemplateSelected } from './workload.ts';
 
-export const deployment: Declaration = {
+export const deployment: KindDeclaration = {
   group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', namespaced: true,
   shortNames: ['deploy'], categories: ['all'], generation: true,
   subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },

@@ -6,11 +6,11 @@ import { validateNonnegative } from '../../validation.ts';
 import { defaultPodTemplateSpec } from '../core/podSpec.ts';
 import { ageColumn } from '../core/format.ts';
 import { goLabelSelector, invalidGo } from '../goValues.ts';
-import type { Declaration } from '../declaration.ts';
+import type { KindDeclaration } from '../../kind.ts';
 import { validateReplicaSetTemplate } from './deployment.ts';
 import { containersColumn, imagesColumn, selectorColumn, validateSelector, validateSelectorUnchanged } from './workload.ts';
 
-export const replicaSet: Declaration = {
+export const replicaSet: KindDeclaration = {
   group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', namespaced: true,
   shortNames: ['rs'], categories: ['all'], generation: true,
   subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },

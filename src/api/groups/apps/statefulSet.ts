@@ -6,13 +6,14 @@ import type { FieldError } from '../../../apiserver/errors.ts';
 import { dns1123Label, forbidden, invalidValue, required, unsupported, validateAnnotations, validateLabels, validateNonnegative } from '../../validation.ts';
 import { defaultPodTemplateSpec } from '../core/podSpec.ts';
 import { ageColumn } from '../core/format.ts';
+import { defaultPersistentVolumeClaimSpec } from '../core/persistentVolumeClaim.ts';
 import { goIntOrString, goLabelSelector, goStrategy, invalidGo } from '../goValues.ts';
 import { intOrPercentValue, isNotMoreThan100Percent, validatePositiveIntOrPercent } from '../intOrPercent.ts';
 import { semanticEqual } from '../semanticEqual.ts';
-import type { Declaration } from '../declaration.ts';
+import type { KindDeclaration } from '../../kind.ts';
 import { containersColumn, imagesColumn, validateLongRunningTemplate, validateSelector, validateTemplateSelected } from './workload.ts';
 
-export const statefulSet: Declaration = {
+export const statefulSet: KindDeclaration = {
   group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', singular: 'statefulset', namespaced: true,
   shortNames: ['sts'], categories: ['all'], generation: true,
   subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
@@ -44,7 +45,7 @@ export function defaultStatefulSet(s: any): void {
   defaultPodTemplateSpec((spec.template ??= {}));
   // The claim templates get a claim's defaults (SetDefaults_PersistentVolumeClaim and its spec).
   for (const claim of spec.volumeClaimTemplates ?? []) {
-    (claim.spec ??= {}).volumeMode ??= 'Filesystem';
+    defaultPersistentVolumeClaimSpec((claim.spec ??= {}));
     (claim.status ??= {}).phase ||= 'Pending';
   }
 }

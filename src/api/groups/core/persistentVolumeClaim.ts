@@ -29,12 +29,17 @@ export const persistentVolumeClaim: KindDeclaration = {
   ],
   defaults: (pvc) => {
     pvc.spec ??= {};
-    pvc.spec.volumeMode ??= 'Filesystem';
+    defaultPersistentVolumeClaimSpec(pvc.spec);
     pvc.status ??= {};
     pvc.status.phase ||= 'Pending';
   },
   validate: (pvc, old) => [...validatePersistentVolumeClaimSpec(pvc.spec ?? {}, 'spec'), ...(old ? validateClaimUpdate(pvc, old) : [])],
 };
+
+/** Claim spec defaults, wherever a claim spec appears (claims, templates, ephemeral volumes). */
+export function defaultPersistentVolumeClaimSpec(spec: any): void {
+  spec.volumeMode ??= 'Filesystem';
+}
 
 /** The storage class as printed: the beta annotation wins over the field. */
 export function storageClassOf(obj: any, fieldValue: string | undefined): string {
@@ -109,10 +114,11 @@ function validateClaimUpdate(pvc: any, old: any): FieldError[] {
   const errs: FieldError[] = [];
   const next = structuredClone(pvc.spec ?? {});
   const prev = structuredClone(old.spec ?? {});
-  if (!prev.volumeName) prev.volumeName = next.volumeName;
-  const bound = pvc.status?.phase === 'Bound';
-  if (bound && next.resources?.requests) next.resources.requests.storage = prev.resources?.requests?.storage;
-  if (bound) next.volumeAttributesClassName = prev.volumeAttributesClassName;
+  if (!prev.volumeName) copyField(next, prev, 'volumeName');
+  if (pvc.status?.phase === 'Bound') {
+    if (next.resources?.requests) copyField(prev.resources?.requests ?? {}, next.resources.requests, 'storage');
+    copyField(prev, next, 'volumeAttributesClassName');
+  }
   if (!isDeepStrictEqual(next, prev)) {
     errs.push(forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'));
   }
@@ -124,4 +130,10 @@ function validateClaimUpdate(pvc: any, old: any): FieldError[] {
   }
   if (pvc.spec?.volumeMode !== old.spec?.volumeMode) errs.push(immutable('volumeMode', pvc.spec?.volumeMode ?? null));
   return errs;
+}
+
+// to[key] = from[key], absent when absent (so deep equality does not see an undefined key).
+function copyField(from: any, to: any, key: string): void {
+  if (from[key] === undefined) delete to[key];
+  else to[key] = from[key];
 }

@@ -5,7 +5,7 @@ import type { FieldError } from '../../../apiserver/errors.ts';
 import { dns1123Label, duplicate, forbidden, invalidValue, required, unsupported } from '../../validation.ts';
 import { validateFieldRef, validateLocalDescendingPath, validatePathNoBacksteps, validateResourceFieldRef } from './containers.ts';
 import { parseQuantity } from './quantity.ts';
-import { validatePersistentVolumeClaimSpec } from './persistentVolumeClaim.ts';
+import { defaultPersistentVolumeClaimSpec, validatePersistentVolumeClaimSpec } from './persistentVolumeClaim.ts';
 
 /** Every source a Volume may name, in the order upstream checks them (the first one counts). */
 export const volumeSources = [
@@ -48,7 +48,7 @@ export function defaultVolume(v: any): void {
     v.scaleIO.storageMode ||= 'ThinProvisioned';
     v.scaleIO.fsType ||= 'xfs';
   }
-  if (v.ephemeral?.volumeClaimTemplate?.spec) v.ephemeral.volumeClaimTemplate.spec.volumeMode ??= 'Filesystem';
+  if (v.ephemeral?.volumeClaimTemplate?.spec) defaultPersistentVolumeClaimSpec(v.ephemeral.volumeClaimTemplate.spec);
 }
 
 function defaultDownwardItem(item: any): void {
