@@ -95,6 +95,8 @@ export interface KindDeclaration {
   nonSpecFields?: string[];
   /** The kind has no generation (ConfigMaps, Secrets...): only kinds with spec track it. */
   generation?: boolean;
+  /** Annotation changes bump generation too (Deployments, as upstream's strategy does). */
+  annotationsBumpGeneration?: boolean;
   /**
    * Not stored: a create is answered by this function (SubjectAccessReview, TokenReview...),
    * given the requesting user.

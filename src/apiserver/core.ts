@@ -23,6 +23,8 @@ export interface WriteContext {
   /** Writes to the main resource keep the stored status (kinds with a status subresource). */
   keepStatus?: boolean;
   operation?: 'Apply' | 'Update';
+  /** The subresource written (status, scale), recorded in managedFields. */
+  subresource?: string;
 }
 
 export interface ListOptions {
@@ -122,7 +124,7 @@ export class ApiServerCore {
         ...(decl.validate?.(next, current) ?? []),
       ];
       if (errors.length > 0) throw invalid(decl.kind, decl.group, name, errors);
-      return recordManagedFields(current, next, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl) });
+      return recordManagedFields(decl, current, next, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl), subresource: ctx.subresource });
     }, { dryRun: ctx.dryRun });
   }
 
@@ -153,7 +155,7 @@ export class ApiServerCore {
     ];
     if (errors.length > 0) throw invalid(decl.kind, decl.group, meta.name ?? meta.generateName ?? '', errors);
     if (decl.namespaced) await this.#admitNamespace(decl, meta.namespace!, meta.name!);
-    return recordManagedFields(undefined, obj, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl) });
+    return recordManagedFields(decl, undefined, obj, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl), subresource: ctx.subresource });
   }
 
   /** NamespaceLifecycle admission: the namespace must exist and not be terminating. */

@@ -1,3 +1,19 @@
-// TEMPORARY until src/apiserver/patch lands (this session).
-import type { KubeObject } from '../api/kind.ts';
-export function recordManagedFields(_current: KubeObject | undefined, next: KubeObject, _o: { manager: string; operation: string; apiVersion: string }): KubeObject { return next; }
+// metadata.managedFields on every write: the fields a manager set become its own. Apply
+// patches record their ownership themselves (patch/apply.ts).
+
+import type { KindDeclaration, KubeObject } from '../api/kind.ts';
+import { updateManagedFields } from './patch/apply.ts';
+import { schemaOf } from './schemas.ts';
+
+export interface ManagedFieldsContext {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  subresource?: string;
+}
+
+export function recordManagedFields(decl: KindDeclaration, current: KubeObject | undefined, next: KubeObject, ctx: ManagedFieldsContext): KubeObject {
+  if (ctx.operation === 'Apply') return next;
+  const version = ctx.apiVersion.split('/').pop()!;
+  return updateManagedFields(current, next, schemaOf(decl, version), { manager: ctx.manager, operation: 'Update', apiVersion: ctx.apiVersion, now: new Date(), subresource: ctx.subresource });
+}

@@ -175,7 +175,7 @@ async function update(api: ApiServerCore, ctx: RequestContext, merge: (current: 
       return { ...next, metadata: { ...next.metadata, name, ...(ctx.storage.decl.namespaced ? { namespace } : {}) } };
     }
     return merge(current, next);
-  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, allowCreate: allowsCreateOnUpdate(ctx.served.decl), keepStatus: true });
+  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, subresource: ctx.info.subresource, allowCreate: allowsCreateOnUpdate(ctx.served.decl), keepStatus: true });
   sendObject(ctx, created ? 201 : 200, result);
 }
 
@@ -205,7 +205,7 @@ async function patch(api: ApiServerCore, ctx: RequestContext, onlyStatus = false
     const stored = toStored(ctx.served, patched);
     if (onlyStatus) return { ...current, status: (stored as any).status };
     return stored;
-  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, allowCreate: isApply, keepStatus: !onlyStatus, operation: isApply ? 'Apply' : 'Update' });
+  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, subresource: ctx.info.subresource, allowCreate: isApply, keepStatus: !onlyStatus, operation: isApply ? 'Apply' : 'Update' });
   sendObject(ctx, created ? 201 : 200, result);
 }
 
@@ -289,7 +289,7 @@ async function handleScale(api: ApiServerCore, ctx: RequestContext): Promise<voi
     }
     const rv = wanted?.metadata?.resourceVersion;
     return { ...current, metadata: { ...current.metadata, ...(rv ? { resourceVersion: rv } : {}) }, spec: { ...(current as any).spec, replicas } };
-  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, keepStatus: true });
+  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, subresource: ctx.info.subresource, keepStatus: true });
   sendJson(ctx.res, 200, scaleOf(result));
 }
 
@@ -321,7 +321,7 @@ async function bind(api: ApiServerCore, ctx: RequestContext): Promise<void> {
     if (pod.spec?.nodeName) throw conflict(pods.decl, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
     const conditions = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
     return { ...pod, spec: { ...pod.spec, nodeName }, status: { ...pod.status, conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] } };
-  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, keepStatus: false });
+  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, subresource: ctx.info.subresource, keepStatus: false });
   sendJson(ctx.res, 201, successStatus());
 }
 

@@ -191,7 +191,7 @@ export class KindStorage {
     delete m.resourceVersion;
     if (this.decl.generation) {
       m.generation = meta.generation ?? 1;
-      if (specChanged(current, stored)) m.generation += 1;
+      if (specChanged(current, stored) || (this.decl.annotationsBumpGeneration && JSON.stringify(meta.annotations ?? {}) !== JSON.stringify(m.annotations ?? {}))) m.generation += 1;
     } else delete m.generation;
     return stored;
   }

@@ -1,45 +1,45 @@
 // Server-side apply (application/apply-patch+yaml) and the managedFields bookkeeping of every
-// other write, as kube-apiserver's field manager does them (k8s.io/apimachinery
-// managedfields + sigs.k8s.io/structured-merge-diff):
+// other write, as kube-apiserver's field manager layers them over the ownership rules of
+// updater.ts (k8s.io/apimachinery/pkg/util/managedfields):
 //
-// applyPatch: the configuration merges into the live object; the manager then owns exactly
-// the fields its configuration sets; fields it applied before and no longer applies are
-// removed unless someone else owns them; changing a field another manager owns is a conflict
-// (409) unless forced, in which case ownership moves. The first apply to an object without
-// managedFields first records everything already there as owned by "before-first-apply".
-// For the manager "kubectl", conflicts with fields recorded in the client-side apply
-// annotation are forgiven (the upgrade path from `kubectl apply` to `--server-side`), and that
-// annotation is kept in sync with what was applied.
+// applyPatch: checks the configuration (its apiVersion/kind, no managedFields, fields the
+// schema declares), records as "before-first-apply" what an object without managedFields
+// already holds, then applies. Conflicts are a 409 worded as kube-apiserver words them. For
+// the manager "kubectl", conflicts with fields recorded in kubectl's client-side apply
+// annotation are forgiven (upgrading `kubectl apply` to `--server-side`), and that
+// annotation then follows the applied configuration.
 //
 // updateManagedFields: a create/update/patch makes its manager (operation Update, per
-// apiVersion) the owner of every field it changed, taken from whoever owned them; fields it
-// removed are disowned. An existing object without managedFields stays untracked, and a
-// request sending `managedFields: []` clears them. At most 10 Update managers are kept.
+// apiVersion and subresource) the owner of what it changed. An existing object without
+// managedFields stays untracked; sending `managedFields: []` clears them; subresource writes
+// ignore managedFields sent in the body; at most 10 Update managers are kept.
 //
-// Not modelled: conversion of field sets between API versions (all managers are compared in
-// the request's version), and reconciling field sets after a schema change.
+// Identity and bookkeeping fields (apiVersion, kind, metadata name/namespace/uid/...) are
+// never owned. Not modelled: field set conversion between API versions, and reconciling
+// field sets after a schema change.
 
 import type { Schema } from '../../api/schema/schema.ts';
 import { ApiError, badRequest } from '../errors.ts';
-import { field, pathString, type Path } from './fieldPath.ts';
-import { difference, emptySet, has, intersection, isEmpty, paths, recursiveDifference, setOf, union, type FieldSet } from './fieldSet.ts';
-import { clone, deepEqual, goJson, isObject, type JsonObject } from './json.ts';
-import { capUpdateManagers, copyManaged, decodeManagedFields, dropEmptyManagers, emptyManaged, encodeManagedFields, managerIdentifier, printManager, type Managed } from './managedFields.ts';
-import { mergeApplied } from './mergeApplied.ts';
+import { field, pathString } from './fieldPath.ts';
+import { difference, has, isEmpty, setOf, type FieldSet } from './fieldSet.ts';
+import { clone, goJson, isObject, type JsonObject } from './json.ts';
+import { capUpdateManagers, copyManaged, decodeManagedFields, emptyManaged, encodeManagedFields, managerIdentifier, printManager, type Managed } from './managedFields.ts';
+import { MergeError } from './mergeApplied.ts';
 import { failed, patched, patchInternal, type PatchResult } from './result.ts';
 import { entryType, resolveAtom, type TypeRef } from './smdType.ts';
-import { compare, fieldSetOf, removeItems, validate, withNamedFields, type Comparison } from './typedValue.ts';
+import { compare, fieldSetOf, validate } from './typedValue.ts';
+import { recordApply, recordUpdate, type Conflict, type Typing } from './updater.ts';
 
 export interface ApplyOptions {
-  /** The field manager (required for apply; the handler checks that). */
+  /** The field manager (the handler requires one for apply). */
   manager: string;
   force: boolean;
   /** The request's group/version, e.g. "apps/v1". */
   apiVersion: string;
-  /** When the write happens (managedFields times are whole seconds, UTC). */
+  /** When the write happens; managedFields times are whole seconds, UTC. */
   now: string | Date;
   subresource?: string;
-  /** Fields the strategy resets on this endpoint and nobody owns, e.g. [['status']] for the main resource. */
+  /** Fields the endpoint's strategy resets, which nobody owns there: [['status']] on the main resource. */
   resetFields?: readonly (readonly string[])[];
 }
 
@@ -48,21 +48,17 @@ export interface UpdateOptions extends Omit<ApplyOptions, 'force'> {
 }
 
 export const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
-const beforeFirstApply = 'before-first-apply';
-/** Upstream's cap on the sum of annotation sizes, past which the last-applied annotation is dropped. */
-const maxAnnotationsBytes = 256 * 1024;
 
-
-/** Applies `applied` (the parsed apply patch) to `live` (undefined: the object is created). */
+/** Applies `applied` (the parsed apply patch) to `live` (undefined: the apply creates the object). */
 export function applyPatch(live: JsonObject | undefined, applied: JsonObject, schema: Schema | undefined, opts: ApplyOptions): PatchResult {
-  const ctx = context(schema, opts);
   const kind = live?.kind ?? schema?.['x-kubernetes-group-version-kind']?.[0]?.kind;
   if (applied.apiVersion !== opts.apiVersion || (kind !== undefined && applied.kind !== kind)) {
     return failed(badRequest(`invalid object type: ${gvkString(applied)}`));
   }
   const meta = isObject(applied.metadata) ? applied.metadata : {};
   if (meta.managedFields !== undefined && meta.managedFields !== null) return failed(badRequest('metadata.managedFields must be nil'));
-  const problems = validate(applied, ctx.root);
+  const ctx = context(schema, opts);
+  const problems = validate(applied, ctx.typing.root);
   if (problems.length) {
     const detail = problems.length === 1 ? problems[0] : `errors:\n${problems.map((p) => `  ${p}`).join('\n')}`;
     return failed(patchInternal(`failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${gvkString(applied)}): ${detail}`));
@@ -77,7 +73,6 @@ export function applyPatch(live: JsonObject | undefined, applied: JsonObject, sc
   try {
     let outcome = applyOnce(ctx, liveObj, applied, copyManaged(managed), opts.manager, opts.force);
     if ('conflicts' in outcome && opts.manager === 'kubectl') {
-      // What kubectl's client-side apply recorded is the same user's: those conflicts are forgiven.
       const forgiven = lastAppliedFields(ctx, liveObj);
       if (forgiven) {
         const rest = outcome.conflicts.filter((c) => !has(forgiven, c.path));
@@ -90,148 +85,86 @@ export function applyPatch(live: JsonObject | undefined, applied: JsonObject, sc
     setManagedFields(object, encodeManagedFields(outcome.managed));
     return patched(object);
   } catch (e) {
-    if (e instanceof ApiError) return failed(e);
+    if (e instanceof MergeError) return failed(patchInternal(`failed to merge config: ${e.message}`));
     throw e;
   }
 }
 
 /**
- * The object after a non-apply write (create: `old` undefined), with metadata.managedFields
- * recording the write's manager. Never fails: on trouble the old managedFields are kept.
+ * The object after a non-apply write (`old` undefined for a create), with metadata.managedFields
+ * recording its manager. Never fails: on trouble the old managedFields are kept, as upstream.
  */
 export function updateManagedFields(old: JsonObject | undefined, updated: JsonObject, schema: Schema | undefined, opts: UpdateOptions): JsonObject {
   const ctx = context(schema, opts);
-  const isSubresource = ctx.subresource !== undefined;
-  const managed = managedForUpdate(old, updated, isSubresource);
+  const managed = managedForUpdate(old, updated, ctx.subresource !== undefined);
   const object = withoutManagedFields(updated);
   const liveObj = old ? withoutManagedFields(old) : {};
-  // An existing object that nobody tracks stays untracked.
   if (managed.fields.size === 0 && isObject(liveObj.metadata) && liveObj.metadata.uid) return object;
   try {
-    recordUpdate(ctx, liveObj, object, managed, opts.manager);
+    update(ctx, liveObj, object, managed, opts.manager);
     setManagedFields(object, encodeManagedFields(managed));
   } catch {
-    setManagedFields(object, old && isObject(old.metadata) ? (old.metadata.managedFields as JsonObject[] | undefined) : undefined);
+    const previous = old && isObject(old.metadata) ? old.metadata.managedFields : undefined;
+    setManagedFields(object, Array.isArray(previous) ? (previous as JsonObject[]) : undefined);
   }
   return object;
 }
 
-// ---- the field manager's steps ----
+// ---- the field manager's layers ----
 
 interface Context {
-  root: TypeRef;
+  typing: Typing;
   apiVersion: string;
   now: string;
   subresource: string | undefined;
-  reset: FieldSet;
 }
 
 function context(schema: Schema | undefined, opts: Omit<ApplyOptions, 'force'>): Context {
   return {
-    root: schema ?? 'deduced',
+    typing: { root: schema ?? 'deduced', ignored: setOf((opts.resetFields ?? []).map((p) => p.map(field))) },
     apiVersion: opts.apiVersion,
     now: rfc3339Seconds(opts.now),
     subresource: opts.subresource || undefined,
-    reset: setOf((opts.resetFields ?? []).map((p) => p.map(field))),
   };
 }
 
-type Conflict = { manager: string; path: Path };
 type Outcome = { object: JsonObject | undefined; managed: Managed } | { conflicts: Conflict[] };
 
-/** One apply: before-first-apply bookkeeping, merge, ownership, pruning, conflicts. */
 function applyOnce(ctx: Context, live: JsonObject, config: JsonObject, managed: Managed, manager: string, force: boolean): Outcome {
-  if (managed.fields.size === 0) recordUpdate(ctx, {}, live, managed, beforeFirstApply);
+  if (managed.fields.size === 0) update(ctx, {}, live, managed, 'before-first-apply');
   const id = managerIdentifier({ manager: manager || 'unknown', operation: 'Apply', subresource: ctx.subresource });
-  let merged: unknown;
-  try {
-    merged = mergeApplied(live, config, ctx.root);
-  } catch (e) {
-    throw patchInternal(`failed to merge config: ${(e as Error).message}`);
-  }
-  const previous = managed.fields.get(id)?.set;
-  managed.fields.set(id, { set: recursiveDifference(fieldSetOf(config, ctx.root), ctx.reset), apiVersion: ctx.apiVersion, applied: true });
-  const result = prune(ctx, merged, managed, previous);
-  const conflicts = disown(managed, id, changes(ctx, live, result), force);
-  if (conflicts.length) return { conflicts };
+  const result = recordApply(ctx.typing, live, config, managed.fields, id, ctx.apiVersion, force);
+  if ('conflicts' in result) return result;
   stripMeta(managed, id);
-  if (deepEqual(live, result)) return { object: undefined, managed };
+  if (result.object === undefined) return { object: undefined, managed };
   managed.times.set(id, ctx.now);
-  return { object: withoutTypedNulls(result, ctx.root) as JsonObject, managed };
+  return { object: withoutTypedNulls(result.object, ctx.typing.root) as JsonObject, managed };
 }
 
-/**
- * Records an Update by `manager`: it comes to own what changed from `live` to `updated`
- * (taken from whoever owned it), everyone loses what was removed; Update managers are capped.
- */
-function recordUpdate(ctx: Context, live: JsonObject, updated: JsonObject, managed: Managed, manager: string): void {
+function update(ctx: Context, live: JsonObject, updated: JsonObject, managed: Managed, manager: string): void {
   const id = managerIdentifier({ manager: manager || 'unknown', operation: 'Update', apiVersion: ctx.apiVersion, subresource: ctx.subresource });
-  const change = changes(ctx, live, updated);
-  disown(managed, undefined, change, true);
-  const gained = difference(union(change.modified, change.added), strippedMeta);
-  if (!isEmpty(gained)) {
-    const previous = managed.fields.get(id);
-    managed.fields.set(id, { set: previous ? union(gained, previous.set) : gained, apiVersion: ctx.apiVersion, applied: false });
-    managed.times.set(id, ctx.now);
-  }
+  const gained = recordUpdate(ctx.typing, live, updated, managed.fields, id, ctx.apiVersion);
+  stripMeta(managed, id);
+  if (!isEmpty(difference(gained, neverOwned))) managed.times.set(id, ctx.now);
   capUpdateManagers(managed);
 }
 
-/** The comparison, without the fields reset on this endpoint. */
-function changes(ctx: Context, before: unknown, after: unknown): Comparison {
-  const c = compare(before, after, ctx.root);
-  return { added: recursiveDifference(c.added, ctx.reset), modified: recursiveDifference(c.modified, ctx.reset), removed: recursiveDifference(c.removed, ctx.reset) };
-}
-
-/**
- * Managers other than `except` lose the fields this change modified or added (those are
- * conflicts unless forced) and the fields it removed. Returns the conflicts when not forced.
- */
-function disown(managed: Managed, except: string | undefined, change: Comparison, force: boolean): Conflict[] {
-  const touched = union(change.modified, change.added);
-  const conflicts: Conflict[] = [];
-  for (const [id, f] of managed.fields) {
-    if (id === except) continue;
-    const lost = intersection(f.set, touched);
-    if (!force) for (const path of paths(lost)) conflicts.push({ manager: id, path });
-  }
-  if (!force && conflicts.length) return conflicts;
-  for (const [id, f] of managed.fields) {
-    if (id !== except) managed.fields.set(id, { ...f, set: difference(difference(f.set, touched), change.removed) });
-  }
-  dropEmptyManagers(managed);
-  return [];
-}
-
-/**
- * Removes what the manager applied last time but not this time (`previous` minus its new
- * set), unless another manager owns it; what lies below a removed field goes too unless owned.
- */
-function prune(ctx: Context, merged: unknown, managed: Managed, previous: FieldSet | undefined): unknown {
-  if (!previous || isEmpty(previous)) return merged;
-  const named = (s: FieldSet) => withNamedFields(s, ctx.root);
-  const fieldsOf = (v: unknown) => named(fieldSetOf(v, ctx.root));
-  const last = named(previous);
-  let owned = emptySet;
-  for (const f of managed.fields.values()) owned = union(owned, f.set);
-  const all = fieldsOf(merged);
-  const cut = removeItems(merged, last, ctx.root) ?? {};
-  const ownedBack = removeItems(merged, difference(all, union(fieldsOf(cut), named(owned))), ctx.root) ?? {};
-  return removeItems(merged, intersection(difference(all, fieldsOf(ownedBack)), last), ctx.root) ?? {};
-}
-
-/** Upstream never records ownership of identity and bookkeeping fields. */
-const strippedMeta = setOf([['apiVersion'], ['kind'], ['metadata'], ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => ['metadata', f])].map((p) => p.map(field)));
+/** Identity and bookkeeping fields nobody owns. */
+const neverOwned = setOf(
+  [['apiVersion'], ['kind'], ['metadata'], ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => ['metadata', f])].map((p) =>
+    p.map(field),
+  ),
+);
 
 function stripMeta(managed: Managed, id: string): void {
   const f = managed.fields.get(id);
   if (!f) return;
-  const set = difference(f.set, strippedMeta);
+  const set = difference(f.set, neverOwned);
   if (isEmpty(set)) managed.fields.delete(id);
   else managed.fields.set(id, { ...f, set });
 }
 
-/** The fields of the client-side apply annotation that still hold in the live object. */
+/** The fields of kubectl's client-side apply annotation that still hold in the live object. */
 function lastAppliedFields(ctx: Context, live: JsonObject): FieldSet | undefined {
   const annotations = isObject(live.metadata) && isObject(live.metadata.annotations) ? live.metadata.annotations : {};
   const text = annotations[lastAppliedAnnotation];
@@ -242,15 +175,18 @@ function lastAppliedFields(ctx: Context, live: JsonObject): FieldSet | undefined
   } catch {
     return undefined;
   }
-  if (!isObject(last) || last.apiVersion !== ctx.apiVersion || validate(last, ctx.root).length) return undefined;
-  const c = compare(last, live, ctx.root);
-  return difference(difference(difference(fieldSetOf(last, ctx.root), c.modified), c.added), c.removed);
+  const root = ctx.typing.root;
+  if (!isObject(last) || last.apiVersion !== ctx.apiVersion || validate(last, root).length) return undefined;
+  const c = compare(last, live, root);
+  return difference(difference(difference(fieldSetOf(last, root), c.modified), c.added), c.removed);
 }
 
-/** kubectl's last-applied annotation, where present, follows what was server-side applied. */
+/** Upstream drops the last-applied annotation rather than exceed the annotations' size limit. */
+const maxAnnotationsBytes = 256 * 1024;
+
+/** Where kubectl's last-applied annotation exists, it follows what kubectl server-side applied. */
 function syncLastApplied(object: JsonObject, applied: JsonObject): void {
-  const meta = isObject(object.metadata) ? object.metadata : undefined;
-  const annotations = meta && isObject(meta.annotations) ? meta.annotations : undefined;
+  const annotations = isObject(object.metadata) && isObject(object.metadata.annotations) ? object.metadata.annotations : undefined;
   if (!annotations || typeof annotations[lastAppliedAnnotation] !== 'string' || annotations[lastAppliedAnnotation] === '') return;
   const config = clone(applied);
   if (isObject(config.metadata) && isObject(config.metadata.annotations)) delete config.metadata.annotations[lastAppliedAnnotation];
@@ -259,7 +195,7 @@ function syncLastApplied(object: JsonObject, applied: JsonObject): void {
   if (size > maxAnnotationsBytes) delete annotations[lastAppliedAnnotation];
 }
 
-/** The managedFields a non-apply write starts from (upstream decodeLiveOrNew). */
+/** The managedFields a non-apply write starts from (upstream's decodeLiveOrNew). */
 function managedForUpdate(old: JsonObject | undefined, updated: JsonObject, isSubresource: boolean): Managed {
   const fromLive = () => {
     try {
@@ -270,8 +206,8 @@ function managedForUpdate(old: JsonObject | undefined, updated: JsonObject, isSu
   };
   if (isSubresource) return fromLive();
   const sent = isObject(updated.metadata) ? updated.metadata.managedFields : undefined;
-  // `managedFields: []` (or one empty entry) asks to clear them.
-  if (Array.isArray(sent) && (sent.length === 0 || (sent.length === 1 && isObject(sent[0]) && Object.keys(sent[0]).length === 0))) return emptyManaged();
+  const reset = Array.isArray(sent) && (sent.length === 0 || (sent.length === 1 && isObject(sent[0]) && Object.keys(sent[0]).length === 0));
+  if (reset) return emptyManaged();
   try {
     const managed = decodeManagedFields(sent);
     return managed.fields.size ? managed : fromLive();
@@ -299,7 +235,7 @@ function conflictError(conflicts: Conflict[]): ApiError {
   });
 }
 
-// ---- small helpers ----
+// ---- helpers ----
 
 function withoutManagedFields(obj: JsonObject): JsonObject {
   const copy = clone(obj);
@@ -317,7 +253,7 @@ function setManagedFields(object: JsonObject, entries: JsonObject[] | undefined)
   else delete meta.managedFields;
 }
 
-/** Null members in typed maps disappear, as they do when upstream decodes the typed object. */
+/** Null members of typed maps go, as when upstream turns the merged value into a typed object. */
 function withoutTypedNulls(value: unknown, tr: TypeRef): unknown {
   const atom = resolveAtom(tr, value);
   if (atom.kind === 'list' && !atom.atomic && Array.isArray(value)) return value.map((v) => withoutTypedNulls(v, atom.elem));
@@ -339,6 +275,5 @@ function gvkString(obj: JsonObject): string {
 }
 
 function rfc3339Seconds(t: string | Date): string {
-  const d = typeof t === 'string' ? new Date(t) : t;
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return (typeof t === 'string' ? new Date(t) : t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

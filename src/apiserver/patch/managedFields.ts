@@ -148,6 +148,6 @@ export function capUpdateManagers(managed: Managed): void {
 }
 
 /** Drops managers left owning nothing. */
-export function dropEmptyManagers(managed: Managed): void {
-  for (const [id, f] of managed.fields) if (isEmpty(f.set)) managed.fields.delete(id);
+export function dropEmptyManagers(fields: Map<string, ManagerFields>): void {
+  for (const [id, f] of fields) if (isEmpty(f.set)) fields.delete(id);
 }

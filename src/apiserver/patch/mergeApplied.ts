@@ -8,7 +8,10 @@ import { pathString, type PathElement } from './fieldPath.ts';
 import { isObject, type JsonObject } from './json.ts';
 import { entryType, itemElement, resolveAtom, shapeMismatch, type Atom, type TypeRef } from './smdType.ts';
 
-/** The merged value; throws an Error (upstream: "failed to merge config") on unmergeable lists. */
+/** Lists that cannot be merged (items without keys, duplicated keys in the configuration). */
+export class MergeError extends Error {}
+
+/** The merged value; throws a MergeError on lists that cannot be merged. */
 export function mergeApplied(live: unknown, config: unknown, tr: TypeRef): unknown {
   return merge(live, config, tr, '');
 }
@@ -93,10 +96,10 @@ function index(list: unknown[], atom: Atom & { kind: 'list' }, path: string, all
   const out: Indexed = { pes: [], ids: [], values: new Map() };
   for (const [i, item] of list.entries()) {
     const pe = itemElement(atom, item);
-    if (typeof pe === 'string') throw new Error(`${path}: element ${i}: ${pe}`);
+    if (typeof pe === 'string') throw new MergeError(`${path}: element ${i}: ${pe}`);
     const id = pathString([pe]);
     if (out.values.has(id)) {
-      if (!allowDuplicates) throw new Error(`${path}: duplicate entries for key ${id}`);
+      if (!allowDuplicates) throw new MergeError(`${path}: duplicate entries for key ${id}`);
       out.values.set(id, null);
     } else {
       out.values.set(id, item);

@@ -11,7 +11,7 @@ import { containersColumn, imagesColumn, validateLongRunningTemplate, validateSe
 
 export const deployment: KindDeclaration = {
   group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', namespaced: true,
-  shortNames: ['deploy'], categories: ['all'], generation: true,
+  shortNames: ['deploy'], categories: ['all'], generation: true, annotationsBumpGeneration: true,
   subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
   columns: [
     { name: 'Ready', type: 'string', description: 'Ready pods out of the desired replicas.', cell: (d) => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}` },

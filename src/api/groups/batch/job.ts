@@ -136,13 +136,13 @@ export function generateJobSelector(j: any): void {
 function validateJobObject(j: any, prefixedLabels: boolean): FieldError[] {
   const spec = j.spec ?? {};
   const errs = [...validateGeneratedSelector(j, prefixedLabels), ...validateJobSpec(spec, 'spec')];
+  const selectorErrors = validateLabelSelector(spec.selector, 'spec.selector');
   if (!spec.selector) errs.push(required('spec.selector', ''));
-  else errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
-  if (validateLabelSelector(spec.selector, 'spec.selector').length === 0) {
-    const labels = spec.template?.metadata?.labels;
-    if (!spec.selector || !selectorMatches(spec.selector, labels)) {
-      errs.push(invalidGo('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
-    }
+  errs.push(...selectorErrors);
+  // An absent selector selects nothing; a malformed one is not evaluated.
+  const labels = spec.template?.metadata?.labels;
+  if (selectorErrors.length === 0 && !(spec.selector && selectorMatches(spec.selector, labels))) {
+    errs.push(invalidGo('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
   }
   if (spec.completionMode === 'Indexed' && spec.completions > 0) {
     const hostname = `${j.metadata?.name ?? ''}-${spec.completions - 1}`;
