@@ -115,7 +115,9 @@ function resourcePaths(decl: KindDeclaration, group: string, version: string, sc
   const item: Record<string, object> = { parameters: [...pathParams(['name']), ...nsParams, q('pretty', 'If true, then the output is pretty printed.')] };
   if (has('get')) item.get = op('get', `read the specified ${decl.kind}`, []);
   if (has('update')) item.put = op('put', `replace the specified ${decl.kind}`, writeParams, { requestBody: body(['*/*']) });
-  if (has('patch')) item.patch = op('patch', `partially update the specified ${decl.kind}`, [...writeParams, q('force', 'Force is going to "force" Apply requests.', 'boolean')], { requestBody: body(patchTypes) });
+  // Custom resources take no strategic merge patch: kubectl reads this list to choose.
+  const patchBody = body(decl.schema ? patchTypes.filter((t) => !t.startsWith('application/strategic')) : patchTypes);
+  if (has('patch')) item.patch = op('patch', `partially update the specified ${decl.kind}`, [...writeParams, q('force', 'Force is going to "force" Apply requests.', 'boolean')], { requestBody: patchBody });
   if (has('delete')) item.delete = op('delete', `delete a ${decl.kind}`, [q('dryRun', 'dryRun'), q('gracePeriodSeconds', 'gracePeriodSeconds', 'integer'), q('propagationPolicy', 'propagationPolicy')]);
   if (has('get')) paths[`${base}${ns}/${decl.plural}/{name}`] = item;
 
@@ -124,7 +126,7 @@ function resourcePaths(decl: KindDeclaration, group: string, version: string, sc
       parameters: item.parameters,
       get: op('get', `read status of the specified ${decl.kind}`, []),
       put: op('put', `replace status of the specified ${decl.kind}`, writeParams, { requestBody: body(['*/*']) }),
-      patch: op('patch', `partially update status of the specified ${decl.kind}`, [...writeParams, q('force', 'force', 'boolean')], { requestBody: body(patchTypes) }),
+      patch: op('patch', `partially update status of the specified ${decl.kind}`, [...writeParams, q('force', 'force', 'boolean')], { requestBody: patchBody }),
     };
   }
   if (decl.namespaced && has('list')) {

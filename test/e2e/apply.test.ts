@@ -72,7 +72,7 @@ test('kubectl get prints tables like a real cluster', async () => {
   const svc = await server.ok(['get', 'svc']);
   assert.match(svc, /NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE/);
   assert.match(svc, /web\s+ClusterIP/);
-  assert.match(await server.ok(['get', 'pods']), /No resources found in default namespace/);
+  assert.match((await server.kubectl(['get', 'pods'])).stderr, /No resources found in default namespace/);
   const everything = await server.ok(['get', 'all']);
   assert.match(everything, /deployment.apps\/web/);
   assert.match(everything, /service\/web/);
@@ -89,7 +89,7 @@ test('kubectl get -o yaml, json, jsonpath, --show-labels, -l, --field-selector a
   assert.equal(await server.ok(['get', 'secret', 'web-secret', '-o', 'jsonpath={.data.password}']), Buffer.from('s3cret').toString('base64'));
   assert.match(await server.ok(['get', 'deploy', '--show-labels']), /app=web/);
   assert.match(await server.ok(['get', 'deploy', '-l', 'app=web', '-o', 'name']), /deployment.apps\/web/);
-  assert.match(await server.ok(['get', 'deploy', '-l', 'app in (db,cache)']), /No resources found/);
+  assert.match((await server.kubectl(['get', 'deploy', '-l', 'app in (db,cache)'])).stderr, /No resources found/);
   assert.match(await server.ok(['get', 'cm', '--field-selector', 'metadata.name=web-config', '-o', 'name']), /^configmap\/web-config\n$/);
   await server.ok(['create', 'configmap', 'a-first', '--from-literal=x=1']);
   const sorted = await server.ok(['get', 'cm', '--sort-by', '.metadata.name', '-o', 'name']);
