@@ -108,6 +108,17 @@ export interface KindDeclaration {
   prepareForCreate?: (obj: any) => void;
   /** Server-owned fields on update (after defaulting), given the stored object. */
   prepareForUpdate?: (obj: any, old: any) => void;
+  /** Stored as another kind's objects (events.k8s.io Events are core Events), converted both ways. */
+  storedAs?: { group: string; plural: string; toStored: (obj: any) => any; fromStored: (obj: any) => any };
+  /** Deletion as this kind's upstream strategy shapes it. */
+  deletion?: {
+    /** Seconds a graceful deletion waits (pods on nodes); 0 deletes at once. */
+    gracePeriodSeconds?: (obj: any, requested: number | undefined) => number;
+    /** What holds the object besides metadata.finalizers (a namespace's spec.finalizers). */
+    finalizers?: (obj: any) => string[];
+    /** Marks the object terminating (a namespace's status.phase). */
+    markTerminating?: (obj: any) => void;
+  };
   /** The schema at a version, for kinds not built in (CRDs); built-ins come from the schema module. */
   schema?: (version: string) => Schema | undefined;
 }

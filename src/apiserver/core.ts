@@ -54,12 +54,14 @@ export class ApiServerCore {
   }
 
   async start(): Promise<void> {
-    await Promise.all(this.registry.kinds().map((decl) => this.addKind(decl)));
+    const kinds = this.registry.kinds();
+    await Promise.all(kinds.filter((decl) => !decl.storedAs).map((decl) => this.addKind(decl)));
+    await Promise.all(kinds.filter((decl) => decl.storedAs).map((decl) => this.addKind(decl)));
     await this.#ensureDefaultNamespaces();
   }
 
   stop(): void {
-    for (const storage of this.#storages.values()) storage.stop();
+    for (const storage of new Set(this.#storages.values())) storage.stop();
   }
 
   /** Serves a kind (built-in at start, or a CRD's when it is established). */
@@ -67,6 +69,11 @@ export class ApiServerCore {
     const key = `${decl.group}/${decl.plural}`;
     const existing = this.#storages.get(key);
     if (existing) return existing;
+    if (decl.storedAs) {
+      const shared = this.storageFor(decl.storedAs.group, decl.storedAs.plural);
+      this.#storages.set(key, shared);
+      return shared;
+    }
     const storage = new KindStorage(this.store, decl);
     this.#storages.set(key, storage);
     await storage.start();
@@ -75,8 +82,9 @@ export class ApiServerCore {
 
   removeKind(group: string, plural: string): void {
     const key = `${group}/${plural}`;
-    this.#storages.get(key)?.stop();
+    const storage = this.#storages.get(key);
     this.#storages.delete(key);
+    if (storage && storage.decl.group === group && storage.decl.plural === plural) storage.stop();
   }
 
   storageFor(group: string, plural: string): KindStorage {

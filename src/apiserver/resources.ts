@@ -331,16 +331,15 @@ export function apiVersionOf(served: ServedResource): string {
   return served.decl.group ? `${served.decl.group}/${served.version}` : served.version;
 }
 
+/** The served version's object as stored: converted to the stored version, then to the storing kind. */
 export function toStored(served: ServedResource, obj: KubeObject): KubeObject {
-  if (served.stored) return obj;
-  const conversion = served.decl.otherVersions!.find((v) => v.version === served.version)!;
-  return conversion.toStored(obj);
+  const stored = served.stored ? obj : served.decl.otherVersions!.find((v) => v.version === served.version)!.toStored(obj);
+  return served.decl.storedAs ? served.decl.storedAs.toStored(stored) : stored;
 }
 
 export function fromStored(served: ServedResource, obj: KubeObject): KubeObject {
-  if (served.stored) return obj;
-  const conversion = served.decl.otherVersions!.find((v) => v.version === served.version)!;
-  return conversion.fromStored(obj);
+  const own = served.decl.storedAs ? served.decl.storedAs.fromStored(obj) : obj;
+  return served.stored ? own : served.decl.otherVersions!.find((v) => v.version === served.version)!.fromStored(own);
 }
 
 function sendObject(ctx: RequestContext, code: number, obj: KubeObject): void {

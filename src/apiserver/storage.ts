@@ -100,7 +100,7 @@ export class KindStorage {
         throw conflict(this.#ref, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
       const stored = this.#carryServerFields(current, next);
-      if (stored.metadata!.deletionTimestamp && !stored.metadata!.finalizers?.length) {
+      if (stored.metadata!.deletionTimestamp && this.#finalizers(stored).length === 0 && !this.#graceful(stored)) {
         // The last finalizer is gone: the object's deletion completes now.
         if (options.dryRun) return stored;
         try {
@@ -139,9 +139,8 @@ export class KindStorage {
       if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
         throw conflict(this.#ref, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
       }
-      const grace = this.#gracePeriod(current, options);
-      const finalizers = meta.finalizers ?? [];
-      if (finalizers.length === 0 && grace === 0) {
+      const grace = this.decl.deletion?.gracePeriodSeconds?.(current, options.gracePeriodSeconds) ?? 0;
+      if (this.#finalizers(current).length === 0 && grace === 0) {
         if (options.dryRun) return { object: current, deleted: true };
         try {
           return { object: decode(await this.#store.delete(key, kv.modRevision)), deleted: true };
@@ -156,7 +155,7 @@ export class KindStorage {
       terminating.metadata.deletionTimestamp = meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) === 0 ? meta.deletionTimestamp : now(grace);
       terminating.metadata.deletionGracePeriodSeconds = grace;
       if (this.decl.generation) terminating.metadata.generation = (meta.generation ?? 0) + 1;
-      if (this.decl.kind === 'Namespace') (terminating as any).status = { ...(current as any).status, phase: 'Terminating' };
+      this.decl.deletion?.markTerminating?.(terminating);
       delete terminating.metadata.resourceVersion;
       if (options.dryRun) return { object: terminating, deleted: false };
       try {
@@ -168,11 +167,13 @@ export class KindStorage {
     }
   }
 
-  /** Pods bound to a node terminate gracefully (the kubelet removes them); everything else at once. */
-  #gracePeriod(obj: KubeObject, options: DeleteOptions): number {
-    if (this.decl.kind !== 'Pod' || !(obj as any).spec?.nodeName) return 0;
-    if ((obj as any).status?.phase === 'Succeeded' || (obj as any).status?.phase === 'Failed') return 0;
-    return options.gracePeriodSeconds ?? (obj as any).spec?.terminationGracePeriodSeconds ?? 30;
+  /** A graceful deletion in progress (a pod its kubelet is stopping) is not completed by an update. */
+  #graceful(obj: KubeObject): boolean {
+    return (obj.metadata?.deletionGracePeriodSeconds ?? 0) > 0;
+  }
+
+  #finalizers(obj: KubeObject): string[] {
+    return [...(obj.metadata?.finalizers ?? []), ...(this.decl.deletion?.finalizers?.(obj) ?? [])];
   }
 
   /** Keeps what clients may not change through update (uid, creation, generation rules). */

@@ -41,7 +41,7 @@ export function serveWatch(ctx: RequestContext, matches: Predicate, options: Wat
   const encode = (type: string, obj: KubeObject): string => {
     let object: unknown = options.convert(obj);
     if (options.table && type !== 'BOOKMARK' && type !== 'ERROR') {
-      object = toTable(storage.decl, [object as KubeObject], options.table, { resourceVersion: obj.metadata?.resourceVersion }, !tableColumnsSent);
+      object = toTable(ctx.served.decl, [object as KubeObject], options.table, { resourceVersion: obj.metadata?.resourceVersion }, !tableColumnsSent);
       tableColumnsSent = true;
     }
     return `{"type":"${type}","object":${JSON.stringify(object)}}\n`;
@@ -49,7 +49,7 @@ export function serveWatch(ctx: RequestContext, matches: Predicate, options: Wat
   const bookmark = (revision: number, initialEnd = false) => {
     const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
     if (initialEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
-    return `{"type":"BOOKMARK","object":${JSON.stringify({ kind: storage.decl.kind, apiVersion: apiVersionOf(ctx.served), metadata })}}\n`;
+    return `{"type":"BOOKMARK","object":${JSON.stringify({ kind: ctx.served.decl.kind, apiVersion: apiVersionOf(ctx.served), metadata })}}\n`;
   };
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });

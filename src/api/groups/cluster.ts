@@ -2,6 +2,7 @@
 // events, networking, rbac, storage, policy, scheduling, node.
 
 import type { KindDeclaration } from '../kind.ts';
+import { coreFromEventsV1, eventsV1FromCore } from './eventConversion.ts';
 import { endpointSlice } from './cluster/endpointSlice.ts';
 import { ingress, ingressClass } from './cluster/ingress.ts';
 import { lease } from './cluster/lease.ts';
@@ -13,7 +14,10 @@ import { runtimeClass } from './cluster/runtimeClass.ts';
 import { storageClass } from './cluster/storageClass.ts';
 
 // events.k8s.io/v1 Events are core/v1 Events under other field names (eventConversion.ts).
-const event: KindDeclaration = { group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'] };
+const event: KindDeclaration = {
+  group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'],
+  storedAs: { group: '', plural: 'events', toStored: coreFromEventsV1, fromStored: eventsV1FromCore },
+};
 
 export const clusterKinds: KindDeclaration[] = [
   lease,

@@ -108,7 +108,7 @@ function compareFieldLists(a: [string, unknown][], b: [string, unknown][]): numb
 }
 
 /** structured-merge-diff's total order on values: numbers, strings, booleans, lists, maps, null. */
-export function compareValues(a: unknown, b: unknown): number {
+function compareValues(a: unknown, b: unknown): number {
   const rank = (v: unknown) => (typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : typeof v === 'boolean' ? 2 : Array.isArray(v) ? 3 : isObject(v) ? 4 : 5);
   const ra = rank(a);
   const rb = rank(b);

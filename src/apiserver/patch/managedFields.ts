@@ -20,7 +20,7 @@ export interface Managed {
   times: Map<string, string>;
 }
 
-export interface ManagerInfo {
+interface ManagerInfo {
   manager: string;
   operation: 'Apply' | 'Update';
   apiVersion?: string;
@@ -111,7 +111,7 @@ export function printManager(id: string): string {
 }
 
 /** Upstream keeps at most this many Update managers; older ones fold into "ancient-changes". */
-export const maxUpdateManagers = 10;
+const maxUpdateManagers = 10;
 
 /** Folds the oldest Update managers into one "ancient-changes" manager per apiVersion. */
 export function capUpdateManagers(managed: Managed): void {

@@ -217,7 +217,7 @@ function mergeListAliased(original: unknown[], patch: unknown[], schema: Schema 
     switch (item[directiveMarker]) {
       case 'delete': {
         if (!Object.hasOwn(item, mergeKey)) throw noMergeKey(item, mergeKey);
-        for (let i = indexByKey(backing.slice(0, length), mergeKey, item[mergeKey]); i >= 0; i = indexByKey(backing.slice(0, length), mergeKey, item[mergeKey])) {
+        for (let i = indexByKey(backing, mergeKey, item[mergeKey], length); i >= 0; i = indexByKey(backing, mergeKey, item[mergeKey], length)) {
           backing.copyWithin(i, i + 1, length);
           length--;
         }
@@ -240,7 +240,7 @@ function mergeListAliased(original: unknown[], patch: unknown[], schema: Schema 
   const server = backing.slice(0, length);
   for (const item of items) {
     if (!Object.hasOwn(item, mergeKey)) throw noMergeKey(item, mergeKey);
-    const i = indexByKey(backing.slice(0, length), mergeKey, item[mergeKey]);
+    const i = indexByKey(backing, mergeKey, item[mergeKey], length);
     if (i >= 0) backing[i] = mergeMap(backing[i] as JsonObject, item, schema);
     else backing[length++] = decoded(item);
   }
@@ -253,8 +253,10 @@ function matchesKey(v: unknown, i: number, mergeKey: string, value: unknown): bo
   return Object.hasOwn(v, mergeKey) && v[mergeKey] === value;
 }
 
-function indexByKey(list: unknown[], mergeKey: string, value: unknown): number {
-  return list.findIndex((v, i) => matchesKey(v, i, mergeKey, value));
+/** The first of the first `length` items whose merge key has this value, or -1. */
+function indexByKey(list: unknown[], mergeKey: string, value: unknown, length = list.length): number {
+  for (let i = 0; i < length; i++) if (matchesKey(list[i], i, mergeKey, value)) return i;
+  return -1;
 }
 
 // ---- ordering, as upstream's normalizeElementOrder ----

@@ -36,6 +36,13 @@ export const namespace: KindDeclaration = {
     ns.status = { phase: 'Active' };
   },
   validate: (ns) => (ns.spec?.finalizers ?? []).flatMap((f: string) => validateFinalizerName(f, 'spec.finalizers')),
+  // A namespace stays, Terminating, until its spec.finalizers are gone (PUT .../finalize).
+  deletion: {
+    finalizers: (ns) => ns.spec?.finalizers ?? [],
+    markTerminating: (ns) => {
+      ns.status = { ...ns.status, phase: 'Terminating' };
+    },
+  },
 };
 
 const standardFinalizers = ['kubernetes', 'orphan', 'foregroundDeletion'];

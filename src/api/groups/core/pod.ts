@@ -44,6 +44,13 @@ export const pod: KindDeclaration = {
   },
   defaults: defaultPod,
   // A new pod's status is the server's: Pending, with the QoS class its resources give it.
+  // Pods on a node end gracefully: the kubelet stops them, then removes the object.
+  deletion: {
+    gracePeriodSeconds: (p, requested) => {
+      if (!p.spec?.nodeName || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') return 0;
+      return Math.max(0, requested ?? p.spec?.terminationGracePeriodSeconds ?? 30);
+    },
+  },
   prepareForCreate: (p) => {
     p.status = { phase: 'Pending', qosClass: qosClass(p.spec ?? {}) };
   },
