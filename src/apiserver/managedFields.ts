@@ -15,5 +15,14 @@ export interface ManagedFieldsContext {
 export function recordManagedFields(decl: KindDeclaration, current: KubeObject | undefined, next: KubeObject, ctx: ManagedFieldsContext): KubeObject {
   if (ctx.operation === 'Apply') return next;
   const version = ctx.apiVersion.split('/').pop()!;
-  return updateManagedFields(current, next, schemaOf(decl, version), { manager: ctx.manager, operation: 'Update', apiVersion: ctx.apiVersion, now: new Date(), subresource: ctx.subresource });
+  return updateManagedFields(current, next, schemaOf(decl, version), {
+    manager: ctx.manager, operation: 'Update', apiVersion: ctx.apiVersion, now: new Date(), subresource: ctx.subresource, resetFields: resetFieldsOf(decl, ctx.subresource),
+  });
+}
+
+/** What an endpoint's strategy resets is nobody's there: status on the main resource, spec on /status. */
+export function resetFieldsOf(decl: KindDeclaration, subresource: string | undefined): string[][] | undefined {
+  if (!decl.subresources?.status) return undefined;
+  if (!subresource) return [['status']];
+  return subresource === 'status' ? [['spec']] : undefined;
 }

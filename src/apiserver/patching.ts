@@ -7,6 +7,7 @@ import type { RequestContext } from './resources.ts';
 import { apiVersionOf } from './resources.ts';
 import { checkFields, type FieldValidation } from './fieldValidation.ts';
 import { schemaOf } from './schemas.ts';
+import { resetFieldsOf } from './managedFields.ts';
 import { badRequest, unsupportedMediaType } from './errors.ts';
 import { applyJsonPatch } from './patch/jsonPatch.ts';
 import { applyMergePatch } from './patch/mergePatch.ts';
@@ -52,7 +53,7 @@ export async function applyPatchBody(api: ApiServerCore, ctx: RequestContext, ty
         apiVersion: apiVersionOf(ctx.served),
         now: new Date(),
         subresource: ctx.info.subresource,
-        resetFields: ctx.info.subresource ? undefined : decl.subresources?.status ? [['status']] : undefined,
+        resetFields: resetFieldsOf(decl, ctx.info.subresource),
       });
       break;
     }
