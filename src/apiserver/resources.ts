@@ -15,7 +15,7 @@ import { serveWatch } from './watch.ts';
 import { applyPatchBody } from './patching.ts';
 import { checkFields, type FieldValidation } from './fieldValidation.ts';
 import type { KindStorage, DeleteOptions } from './storage.ts';
-import { sendJson } from './respond.ts';
+import { sendJson, sendList } from './respond.ts';
 
 export interface RequestContext {
   req: IncomingMessage;
@@ -68,7 +68,7 @@ async function list(api: ApiServerCore, ctx: RequestContext): Promise<void> {
   if (result.remaining !== undefined) listMeta.remainingItemCount = result.remaining;
   const items = result.items.map((o) => fromStored(ctx.served, o));
   if (wantsTable(ctx.req.headers.accept)) return sendJson(ctx.res, 200, toTable(ctx.served.decl, items, includeObjectOf(ctx), listMeta));
-  sendJson(ctx.res, 200, { kind: `${ctx.served.decl.kind}List`, apiVersion: apiVersionOf(ctx.served), metadata: listMeta, items });
+  sendList(ctx.res, { kind: `${ctx.served.decl.kind}List`, apiVersion: apiVersionOf(ctx.served), metadata: listMeta }, items);
 }
 
 function watch(ctx: RequestContext): Promise<void> {

@@ -10,6 +10,7 @@ import { apiVersionOf } from './resources.ts';
 import type { Predicate } from './selectors.ts';
 import { toTable, type IncludeObject } from './table.ts';
 import { badRequest, gone } from './errors.ts';
+import { jsonOf } from './respond.ts';
 
 export interface WatchOptions {
   resourceVersion: string;
@@ -44,7 +45,7 @@ export function serveWatch(ctx: RequestContext, matches: Predicate, options: Wat
       object = toTable(ctx.served.decl, [object as KubeObject], options.table, { resourceVersion: obj.metadata?.resourceVersion }, !tableColumnsSent);
       tableColumnsSent = true;
     }
-    return `{"type":"${type}","object":${JSON.stringify(object)}}\n`;
+    return `{"type":"${type}","object":${jsonOf(object as KubeObject)}}\n`;
   };
   const bookmark = (revision: number, initialEnd = false) => {
     const metadata: Record<string, unknown> = { resourceVersion: String(revision) };

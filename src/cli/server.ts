@@ -10,6 +10,8 @@ import { ApiServerCore } from '../apiserver/core.ts';
 import { ApiServer } from '../apiserver/server.ts';
 import { adminKubeconfig, loadOrCreateCredentials, writeFileAtomic } from '../apiserver/credentials.ts';
 import { CustomResources } from '../apiserver/customResources.ts';
+import { loadBuiltinSchemas } from '../api/schema/builtinSchemas.ts';
+import { lockDataDir } from './dataDirLock.ts';
 
 export interface ServerOptions {
   dataDir?: string;
@@ -21,12 +23,22 @@ export async function runServer(options: ServerOptions): Promise<void> {
   const started = performance.now();
   const dataDir = resolve(options.dataDir ?? process.env.SKIFF_DATA_DIR ?? join(homedir(), '.skiff'));
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const unlock = lockDataDir(dataDir);
+  try {
+    await serve(dataDir, options, started);
+  } finally {
+    unlock();
+  }
+}
+
+async function serve(dataDir: string, options: ServerOptions, started: number): Promise<void> {
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   // The kubeconfig appears only once the server is ready: remove a previous run's.
   await rm(kubeconfigPath, { force: true });
 
   const credentials = await loadOrCreateCredentials(dataDir);
   const store = await openSqliteStore(join(dataDir, 'state.db'));
+  loadBuiltinSchemas(); // at start, not in the first request
   const stopCompactor = startCompactor(store);
   const registry = new Registry();
   const core = new ApiServerCore(store, registry);

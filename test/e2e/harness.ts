@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
+export const skiffMain = join(root, 'src/cli/main.ts');
 const kubectlBinary = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -49,7 +50,7 @@ export class SkiffServer {
   async restart(port = this.port): Promise<void> {
     this.#output = '';
     await rm(this.kubeconfig, { force: true }); // so a stale one is not mistaken for readiness
-    const child = spawn(process.execPath, [join(root, 'src/cli/main.ts'), 'server', '--data-dir', this.dataDir, '--port', String(port), '--host', '127.0.0.1'], {
+    const child = spawn(process.execPath, [skiffMain, 'server', '--data-dir', this.dataDir, '--port', String(port), '--host', '127.0.0.1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     live.add(child);
