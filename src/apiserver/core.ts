@@ -120,6 +120,13 @@ export class ApiServerCore {
         return this.#prepareCreate(storage, namespace, next, ctx);
       }
       next.metadata ??= {};
+      // As on create, the request's namespace fills in a missing one and must match a given one.
+      if (decl.namespaced) {
+        if (next.metadata.namespace && namespace && next.metadata.namespace !== namespace) {
+          throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        }
+        next.metadata.namespace = namespace ?? current.metadata!.namespace;
+      }
       if (ctx.keepStatus && decl.subresources?.status) {
         if ((current as any).status === undefined) delete (next as any).status;
         else (next as any).status = (current as any).status;
