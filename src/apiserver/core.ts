@@ -12,6 +12,8 @@ import { ApiError, badRequest, forbidden, gone, invalid, notFound, type FieldErr
 import type { Predicate } from './selectors.ts';
 import { recordManagedFields } from './managedFields.ts';
 import { generateName } from './resources.ts';
+import { requiredFieldErrors } from './fieldValidation.ts';
+import { schemaOf } from './schemas.ts';
 
 export interface WriteContext {
   dryRun?: boolean;
@@ -133,11 +135,7 @@ export class ApiServerCore {
       }
       decl.defaults?.(next);
       decl.prepareForUpdate?.(next, current);
-      const errors = [
-        ...validateObjectMeta(next.metadata, { namespaced: decl.namespaced, nameValidator: decl.nameValidator ?? dns1123Subdomain }),
-        ...immutableMeta(current, next),
-        ...(decl.validate?.(next, current) ?? []),
-      ];
+      const errors = validate(decl, next, current);
       if (errors.length > 0) throw invalid(decl.kind, decl.group, name, errors);
       return recordManagedFields(decl, current, next, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl), subresource: ctx.subresource });
     }, { dryRun: ctx.dryRun });
@@ -165,8 +163,7 @@ export class ApiServerCore {
     decl.prepareForCreate?.(obj);
     const errors = [
       ...(meta.name ? [] : [{ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]),
-      ...validateObjectMeta(meta, { namespaced: decl.namespaced, nameValidator: decl.nameValidator ?? dns1123Subdomain }),
-      ...(decl.validate?.(obj) ?? []),
+      ...validate(decl, obj, undefined),
     ];
     if (errors.length > 0) throw invalid(decl.kind, decl.group, meta.name ?? meta.generateName ?? '', errors);
     if (decl.namespaced) await this.#admitNamespace(decl, meta.namespace!, meta.name!);
@@ -253,6 +250,19 @@ export class ApiServerCore {
 
 export function apiVersion(decl: KindDeclaration): string {
   return decl.group ? `${decl.group}/${decl.version}` : decl.version;
+}
+
+/** Validation of a write: metadata, the kind's own rules, and the schema's required fields. */
+function validate(decl: KindDeclaration, obj: KubeObject, current: KubeObject | undefined): FieldError[] {
+  const errors = [
+    ...validateObjectMeta(obj.metadata!, { namespaced: decl.namespaced, nameValidator: decl.nameValidator ?? dns1123Subdomain }),
+    ...(current ? immutableMeta(current, obj) : []),
+    ...(decl.validate?.(obj, current) ?? []),
+  ];
+  // The kind's validation words a missing field its own way; the schema only adds what it missed.
+  const reported = new Set(errors.map((e) => e.field));
+  for (const missing of requiredFieldErrors(obj, schemaOf(decl, decl.version))) if (!reported.has(missing.field)) errors.push(missing);
+  return errors;
 }
 
 function immutableMeta(current: KubeObject, next: KubeObject): FieldError[] {
