@@ -1,0 +1,36 @@
+// What a controller is: a name and a start function that wires informers to a work queue
+// and a reconcile function. The controller manager starts every controller with the same
+// context once it leads, and aborts the signal when it stops leading or shuts down.
+
+import type { Client } from '../client/client.ts';
+import type { InformerFactory } from '../client/informer.ts';
+import type { EventRecorder } from '../client/events.ts';
+
+export interface ControllerOptions {
+  /** A node silent longer than this is Unknown/unreachable (upstream: 50 s, --node-monitor-grace-period). */
+  nodeMonitorGracePeriodMs: number;
+  /** How often node health is checked (upstream: 5 s). */
+  nodeMonitorPeriodMs: number;
+}
+
+export const defaultControllerOptions: ControllerOptions = {
+  nodeMonitorGracePeriodMs: 50_000,
+  nodeMonitorPeriodMs: 5_000,
+};
+
+export interface ControllerContext {
+  client: Client;
+  /** Shared informers: one watch per kind for every controller in the process. */
+  informers: InformerFactory;
+  /** An event recorder reporting as `component` (e.g. "replicaset-controller"). */
+  recorder(component: string): EventRecorder;
+  options: ControllerOptions;
+  /** Aborted when the controller must stop (leadership lost, shutdown). */
+  signal: AbortSignal;
+}
+
+export interface Controller {
+  name: string;
+  /** Sets up informers and handlers and starts the workers; returns once started (not when done). */
+  start(ctx: ControllerContext): void | Promise<void>;
+}
