@@ -121,8 +121,9 @@ export class ApiServer {
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) return undefined;
     const token = Buffer.from(header.slice(7).trim());
-    const admin = Buffer.from(this.#credentials.adminToken);
-    if (token.length === admin.length && timingSafeEqual(token, admin)) return { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
+    if (sameToken(token, this.#credentials.adminToken)) return { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
+    // Agents join with the node token until each node has its own credential (issue 4).
+    if (sameToken(token, this.#credentials.nodeToken)) return { name: 'system:node-agent', groups: ['system:nodes', 'system:authenticated'] };
     return undefined;
   }
 
@@ -184,6 +185,11 @@ export class ApiServer {
     }
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', { causes: [{ reason: 'UnexpectedServerResponse', message: '404 page not found' }] });
   }
+}
+
+function sameToken(given: Buffer, expected: string): boolean {
+  const want = Buffer.from(expected);
+  return given.length === want.length && timingSafeEqual(given, want);
 }
 
 function sendText(res: ServerResponse, code: number, text: string): void {
