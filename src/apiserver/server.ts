@@ -95,13 +95,21 @@ export class ApiServer {
     });
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Serves a request that did not come over the network (the in-process client): the same
+   * pipeline, with the caller's identity instead of credentials.
+   */
+  serveInProcess(req: IncomingMessage, res: ServerResponse, user: User): Promise<void> {
+    return this.#handle(req, res, user);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse, authenticated?: User): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'https://localhost');
     let info: RequestInfo | undefined;
     try {
       info = parseRequestInfo(req.method ?? 'GET', url);
-      const user = this.#authenticate(req);
+      const user = authenticated ?? this.#authenticate(req);
       if (!user && !publicPaths.has(url.pathname)) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
       if (info.resource) await this.#resource(req, res, url, info, user!);
       else await this.#nonResource(req, res, url);

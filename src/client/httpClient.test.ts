@@ -4,7 +4,8 @@ import { SkiffServer } from '../../test/e2e/harness.ts';
 import { ApiError } from '../apiserver/errors.ts';
 import type { KubeObject } from '../api/kind.ts';
 import type { Client, WatchEvent } from './client.ts';
-import { createHttpClient, loadKubeconfig, pathOf } from './httpClient.ts';
+import { createHttpClient, loadKubeconfig } from './httpClient.ts';
+import { pathOf } from './restClient.ts';
 import { types } from './resourceTypes.ts';
 
 let server: SkiffServer;
