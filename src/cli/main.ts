@@ -2,12 +2,15 @@
 
 import { parseArgs } from 'node:util';
 import { runServer } from './server.ts';
+import { runAgent } from './agent.ts';
 
 const usage = `skiff: Kubernetes as one small program
 
 Usage:
   skiff server [--data-dir DIR] [--port 6443]   run the control plane
   skiff up [--data-dir DIR] [--port 6443]       the one-command local cluster
+  skiff agent --server URL --token TOKEN [--simulate N]
+                                                join a node (or N simulated nodes)
   skiff version
 
 Data dir: --data-dir, else $SKIFF_DATA_DIR, else ~/.skiff.
@@ -35,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       await runServer({ dataDir: values['data-dir'], port, host: values.host });
       return 0;
     }
+    case 'agent':
+      return runAgent(rest);
     case 'version':
       console.log('skiff v0.1.0 (Kubernetes API v1.32)');
       return 0;

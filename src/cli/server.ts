@@ -59,6 +59,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
 
   const url = `https://127.0.0.1:${server.port}`;
   await writeFileAtomic(join(dataDir, 'node-token'), `${credentials.nodeToken}\n`, 0o600);
+  await writeFileAtomic(join(dataDir, 'ca.crt'), credentials.caCert);
   await writeFileAtomic(kubeconfigPath, adminKubeconfig(credentials, url), 0o600);
   const ms = Math.round(performance.now() - started);
   console.log(`skiff: API server listening on ${url} (ready in ${ms} ms)`);

@@ -73,6 +73,7 @@ class CorrelatingRecorder implements EventRecorder {
   /** The last write of each Event name: a patch waits for the create before it. */
   readonly #writes = new Map<string, Promise<void>>();
   #queued = 0;
+  #dropped = 0;
   #inFlight = 0;
   #slotWaiters: (() => void)[] = [];
 
@@ -163,9 +164,12 @@ class CorrelatingRecorder implements EventRecorder {
 
   #enqueue(event: CoreEvent, patch: EventPatch | undefined): void {
     if (this.#queued >= maxQueued) {
-      console.error(`skiff: ${this.#source.component}: too many events waiting to be written; dropped ${event.reason} for ${event.involvedObject.name}`);
+      // One line per burst of drops, not one per event.
+      if (this.#dropped++ === 0) console.error(`skiff: ${this.#source.component}: too many events waiting to be written; dropping (first: ${event.reason} for ${event.involvedObject.name})`);
       return;
     }
+    if (this.#dropped > 1) console.error(`skiff: ${this.#source.component}: dropped ${this.#dropped} events`);
+    this.#dropped = 0;
     this.#queued++;
     const name = event.metadata.name;
     const write = (this.#writes.get(name) ?? Promise.resolve())

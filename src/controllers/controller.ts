@@ -11,6 +11,10 @@ export interface ControllerOptions {
   nodeMonitorGracePeriodMs: number;
   /** How often node health is checked (upstream: 5 s). */
   nodeMonitorPeriodMs: number;
+  /** Nodes tainted per second in a healthy zone (upstream --node-eviction-rate 0.1). */
+  nodeEvictionRate?: number;
+  /** Silence allowed for a node that never posted Ready (upstream --node-startup-grace-period 60 s). */
+  nodeStartupGracePeriodMs?: number;
 }
 
 export const defaultControllerOptions: ControllerOptions = {

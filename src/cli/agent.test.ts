@@ -1,0 +1,69 @@
+// `skiff agent`: flag parsing, and a simulated agent joining a real server with the join
+// token, then leaving cleanly on SIGTERM.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SkiffServer, waitFor } from '../../test/e2e/harness.ts';
+import { loadKubeconfig } from '../client/httpClient.ts';
+import { parseLabels, parseTaints, runAgent } from './agent.ts';
+
+/** Runs runAgent(args) in a child process, as `skiff agent` will. */
+function spawnAgent(args: string[]) {
+  const entry = `const { runAgent } = await import(${JSON.stringify(import.meta.resolve('./agent.ts'))}); process.exitCode = await runAgent(process.argv.slice(1));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', entry, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+test('labels and taints parse as the kubelet flags do', () => {
+  assert.deepEqual(parseLabels('zone=a,tier=web'), { zone: 'a', tier: 'web' });
+  assert.deepEqual(parseTaints('dedicated=gpu:NoSchedule,spot:NoExecute'), [
+    { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' },
+    { key: 'spot', effect: 'NoExecute' },
+  ]);
+  assert.throws(() => parseTaints('dedicated=gpu'), /NoSchedule\|PreferNoSchedule\|NoExecute/);
+  assert.throws(() => parseLabels('novalue'), /key=value/);
+});
+
+test('without --simulate the agent says real nodes come later and exits 2', async () => {
+  const lines: string[] = [];
+  const error = console.error;
+  console.error = (line: string) => lines.push(line);
+  try {
+    assert.equal(await runAgent(['--server', 'https://127.0.0.1:1', '--token', 't', '--ca-file', import.meta.filename]), 2);
+  } finally {
+    console.error = error;
+  }
+  assert.match(lines.join('\n'), /issue 4/);
+});
+
+test('a simulated agent joins with the node token and stops cleanly on SIGTERM', async (t) => {
+  const server = await SkiffServer.start();
+  t.after(() => server.stop());
+  const config = loadKubeconfig(server.kubeconfig);
+  const caFile = join(server.dataDir, 'ca.crt');
+  await writeFile(caFile, config.ca!);
+  const token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
+  const agent = spawnAgent(['--server', config.server, '--token', token, '--ca-file', caFile, '--simulate', '3', '--node-name', 'edge', '--node-labels', 'zone=a', '--node-taints', 'dedicated=edge:NoSchedule']);
+  t.after(() => agent.child.kill('SIGKILL'));
+
+  await waitFor(async () => {
+    const out = await server.kubectl(['get', 'nodes', '-l', 'zone=a', '--no-headers']);
+    return out.stdout.trim().split('\n').filter((l) => /\sReady\s/.test(l)).length === 3;
+  }, 30_000, 'three Ready nodes').catch((err) => {
+    throw new Error(`${err.message}; the agent said:\n${agent.output()}`);
+  });
+  const node = JSON.parse(await server.ok(['get', 'node', 'edge-2', '-o', 'json']));
+  assert.deepEqual(node.spec.taints, [{ key: 'dedicated', value: 'edge', effect: 'NoSchedule' }]);
+  assert.equal(node.metadata.labels['kubernetes.io/hostname'], 'edge-2');
+
+  agent.child.kill('SIGTERM');
+  assert.equal(await agent.exited, 0, agent.output());
+  assert.match(agent.output(), /3 simulated nodes registered \(edge-0 \.\. edge-2\)/);
+});
