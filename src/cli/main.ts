@@ -8,6 +8,8 @@ const usage = `skiff: Kubernetes as one small program
 
 Usage:
   skiff server [--data-dir DIR] [--port 6443]   run the control plane
+      [--node-monitor-grace-period 50s] [--node-eviction-rate 0.1]
+      [--default-toleration-seconds 300]
   skiff up [--data-dir DIR] [--port 6443]       the one-command local cluster
   skiff agent --server URL --token TOKEN [--simulate N]
                                                 join a node (or N simulated nodes)
@@ -29,13 +31,27 @@ async function main(argv: string[]): Promise<number> {
           host: { type: 'string', default: '0.0.0.0' },
           datastore: { type: 'string', default: 'sqlite' },
           'disable-agent': { type: 'boolean', default: false },
+          'node-monitor-grace-period': { type: 'string', default: '50s' },
+          'node-monitor-period': { type: 'string', default: '5s' },
+          'node-eviction-rate': { type: 'string', default: '0.1' },
+          'default-toleration-seconds': { type: 'string', default: '300' },
         },
         strict: true,
       });
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: not a port number: ${values.port}`);
       if (values.datastore !== 'sqlite') throw new UsageError(`--datastore: only "sqlite" is available so far (etcd is on the roadmap)`);
-      await runServer({ dataDir: values['data-dir'], port, host: values.host });
+      await runServer({
+        dataDir: values['data-dir'],
+        port,
+        host: values.host,
+        controllers: {
+          nodeMonitorGracePeriodMs: durationMs(values['node-monitor-grace-period'], '--node-monitor-grace-period'),
+          nodeMonitorPeriodMs: durationMs(values['node-monitor-period'], '--node-monitor-period'),
+          nodeEvictionRate: positiveNumber(values['node-eviction-rate'], '--node-eviction-rate'),
+        },
+        defaultTolerationSeconds: positiveNumber(values['default-toleration-seconds'], '--default-toleration-seconds'),
+      });
       return 0;
     }
     case 'agent':
@@ -55,6 +71,20 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** "50s", "2m", "1h", "500ms" (Go durations as kube flags take them), or plain seconds. */
+function durationMs(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`${flag}: not a duration: ${text} (e.g. 50s, 2m, 500ms)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * unit;
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: not a non-negative number: ${text}`);
+  return n;
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,7 +1,8 @@
 // `skiff server`: the control plane in one process.
 
 import { mkdir, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { openSqliteStore } from '../store/sqlite/sqliteStore.ts';
 import { startCompactor } from '../store/compactor.ts';
@@ -12,11 +13,19 @@ import { adminKubeconfig, loadOrCreateCredentials, writeFileAtomic } from '../ap
 import { CustomResources } from '../apiserver/customResources.ts';
 import { loadBuiltinSchemas } from '../api/schema/builtinSchemas.ts';
 import { lockDataDir } from './dataDirLock.ts';
+import { createInProcessClient } from '../apiserver/inProcessClient.ts';
+import { startControllerManager, runWhileLeading } from '../controllers/manager.ts';
+import { allControllers } from '../controllers/all.ts';
+import type { ControllerOptions } from '../controllers/controller.ts';
+import { startScheduler } from '../scheduler/scheduler.ts';
 
 export interface ServerOptions {
   dataDir?: string;
   port: number;
   host: string;
+  controllers: ControllerOptions;
+  /** Tolerations for not-ready/unreachable NoExecute taints every pod gets (DefaultTolerationSeconds admission). */
+  defaultTolerationSeconds: number;
 }
 
 export async function runServer(options: ServerOptions): Promise<void> {
@@ -57,6 +66,11 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
   }
   server.setReady(true);
 
+  // The control loops run beside the apiserver, talking to it in-process, each under a lease.
+  const identity = `${hostname()}_${randomUUID()}`;
+  const controllerManager = startControllerManager(createInProcessClient(server, 'kube-controller-manager'), identity, allControllers, options.controllers);
+  const scheduler = runWhileLeading({ client: createInProcessClient(server, 'kube-scheduler'), lease: 'kube-scheduler', identity, run: (ctx) => startScheduler(ctx) });
+
   const url = `https://127.0.0.1:${server.port}`;
   await writeFileAtomic(join(dataDir, 'node-token'), `${credentials.nodeToken}\n`, 0o600);
   await writeFileAtomic(join(dataDir, 'ca.crt'), credentials.caCert);
@@ -73,6 +87,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
       stopping = true;
       console.log(`skiff: ${signal} received, shutting down`);
       server.setReady(false);
+      await Promise.all([controllerManager.stop(), scheduler.stop()]);
       await server.close();
       customResources.stop();
       core.stop();
