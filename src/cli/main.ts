@@ -9,7 +9,7 @@ const usage = `skiff: Kubernetes as one small program
 Usage:
   skiff server [--data-dir DIR] [--port 6443]   run the control plane
       [--node-monitor-grace-period 50s] [--node-eviction-rate 0.1]
-      [--default-toleration-seconds 300]
+      [--default-toleration-seconds 300] [--controllers '*,-name'] [--disable-scheduler]
   skiff up [--data-dir DIR] [--port 6443]       the one-command local cluster
   skiff agent --server URL --token TOKEN [--simulate N]
                                                 join a node (or N simulated nodes)
@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
           'node-monitor-period': { type: 'string', default: '5s' },
           'node-eviction-rate': { type: 'string', default: '0.1' },
           'default-toleration-seconds': { type: 'string', default: '300' },
+          controllers: { type: 'string', default: '*' },
+          'disable-scheduler': { type: 'boolean', default: false },
         },
         strict: true,
       });
@@ -51,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
           nodeEvictionRate: positiveNumber(values['node-eviction-rate'], '--node-eviction-rate'),
         },
         defaultTolerationSeconds: positiveNumber(values['default-toleration-seconds'], '--default-toleration-seconds'),
+        controllerSelection: values.controllers,
+        scheduler: !values['disable-scheduler'],
       });
       return 0;
     }

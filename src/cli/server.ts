@@ -15,7 +15,7 @@ import { loadBuiltinSchemas } from '../api/schema/builtinSchemas.ts';
 import { lockDataDir } from './dataDirLock.ts';
 import { createInProcessClient } from '../apiserver/inProcessClient.ts';
 import { startControllerManager, runWhileLeading } from '../controllers/manager.ts';
-import { allControllers } from '../controllers/all.ts';
+import { selectControllers } from '../controllers/all.ts';
 import type { ControllerOptions } from '../controllers/controller.ts';
 import { startScheduler } from '../scheduler/scheduler.ts';
 
@@ -26,6 +26,9 @@ export interface ServerOptions {
   controllers: ControllerOptions;
   /** Tolerations for not-ready/unreachable NoExecute taints every pod gets (DefaultTolerationSeconds admission). */
   defaultTolerationSeconds: number;
+  /** Which controllers run (upstream's --controllers syntax). */
+  controllerSelection: string;
+  scheduler: boolean;
 }
 
 export async function runServer(options: ServerOptions): Promise<void> {
@@ -68,8 +71,9 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
 
   // The control loops run beside the apiserver, talking to it in-process, each under a lease.
   const identity = `${hostname()}_${randomUUID()}`;
-  const controllerManager = startControllerManager(createInProcessClient(server, 'kube-controller-manager'), identity, allControllers, options.controllers);
-  const scheduler = runWhileLeading({ client: createInProcessClient(server, 'kube-scheduler'), lease: 'kube-scheduler', identity, run: (ctx) => startScheduler(ctx) });
+  const controllers = selectControllers(options.controllerSelection);
+  const controllerManager = controllers.length > 0 ? startControllerManager(createInProcessClient(server, 'kube-controller-manager'), identity, controllers, options.controllers) : undefined;
+  const scheduler = options.scheduler ? runWhileLeading({ client: createInProcessClient(server, 'kube-scheduler'), lease: 'kube-scheduler', identity, run: (ctx) => startScheduler(ctx) }) : undefined;
 
   const url = `https://127.0.0.1:${server.port}`;
   await writeFileAtomic(join(dataDir, 'node-token'), `${credentials.nodeToken}\n`, 0o600);
@@ -87,7 +91,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
       stopping = true;
       console.log(`skiff: ${signal} received, shutting down`);
       server.setReady(false);
-      await Promise.all([controllerManager.stop(), scheduler.stop()]);
+      await Promise.all([controllerManager?.stop(), scheduler?.stop()]);
       await server.close();
       customResources.stop();
       core.stop();

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SkiffServer } from '../../test/e2e/harness.ts';
+import { SkiffServer, withoutControlLoops } from '../../test/e2e/harness.ts';
 import { ApiError } from '../apiserver/errors.ts';
 import type { KubeObject } from '../api/kind.ts';
 import type { Client, WatchEvent } from './client.ts';
@@ -11,7 +11,7 @@ import { types } from './resourceTypes.ts';
 let server: SkiffServer;
 let client: Client;
 before(async () => {
-  server = await SkiffServer.start();
+  server = await SkiffServer.start(undefined, 0, withoutControlLoops);
   client = createHttpClient({ ...loadKubeconfig(server.kubeconfig), userAgent: 'client-test' });
 });
 after(() => server?.stop());

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SkiffServer, waitFor } from '../../test/e2e/harness.ts';
+import { SkiffServer, waitFor, withoutControlLoops } from '../../test/e2e/harness.ts';
 import type { KubeObject, OwnerReference } from '../api/kind.ts';
 import type { Client, ObjectList, WatchEvent } from './client.ts';
 import { createHttpClient, loadKubeconfig } from './httpClient.ts';
@@ -11,7 +11,7 @@ let server: SkiffServer;
 let client: Client;
 let factory: InformerFactory;
 before(async () => {
-  server = await SkiffServer.start();
+  server = await SkiffServer.start(undefined, 0, withoutControlLoops);
   client = createHttpClient(loadKubeconfig(server.kubeconfig));
   factory = createInformerFactory(client);
 });

@@ -4,7 +4,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SkiffServer, waitFor } from '../../test/e2e/harness.ts';
+import { SkiffServer, waitFor, withoutControlLoops } from '../../test/e2e/harness.ts';
 import type { Client } from '../client/client.ts';
 import { createEventRecorder } from '../client/events.ts';
 import { createHttpClient, loadKubeconfig } from '../client/httpClient.ts';
@@ -22,7 +22,7 @@ const stop = new AbortController();
 let factory: InformerFactory;
 
 before(async () => {
-  server = await SkiffServer.start();
+  server = await SkiffServer.start(undefined, 0, withoutControlLoops);
   client = createHttpClient(loadKubeconfig(server.kubeconfig));
   await client.create(types.namespaces, { metadata: { name: ns } });
   for (const name of ['n1', 'n2', 'n3']) await createNode(testNode(name, { cpu: '2', memory: '4Gi', labels: { disk: name === 'n3' ? 'ssd' : 'hdd' } }));

@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 export const skiffMain = join(root, 'src/cli/main.ts');
+/** Flags for a server that runs no controllers and no scheduler: the test runs its own. */
+export const withoutControlLoops = ['--controllers=', '--disable-scheduler'];
 const kubectlBinary = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -25,18 +27,23 @@ export interface RunResult {
 export class SkiffServer {
   readonly dataDir: string;
   readonly kubeconfig: string;
+  readonly #args: string[];
   #child: ChildProcess | undefined;
   #output = '';
   port = 0;
 
-  private constructor(dataDir: string) {
+  private constructor(dataDir: string, args: string[]) {
     this.dataDir = dataDir;
     this.kubeconfig = join(dataDir, 'kubeconfig');
+    this.#args = args;
   }
 
-  /** Starts a server in a fresh temp dir (or the given one, to restart on the same data). */
-  static async start(dataDir?: string, port = 0): Promise<SkiffServer> {
-    const server = new SkiffServer(dataDir ?? (await mkdtemp(join(tmpdir(), 'skiff-e2e-'))));
+  /**
+   * Starts a server in a fresh temp dir (or the given one, to restart on the same data), with
+   * extra command-line flags (e.g. withoutControlLoops, for tests that run their own).
+   */
+  static async start(dataDir?: string, port = 0, args: string[] = []): Promise<SkiffServer> {
+    const server = new SkiffServer(dataDir ?? (await mkdtemp(join(tmpdir(), 'skiff-e2e-'))), args);
     try {
       await server.restart(port);
     } catch (err) {
@@ -50,7 +57,7 @@ export class SkiffServer {
   async restart(port = this.port): Promise<void> {
     this.#output = '';
     await rm(this.kubeconfig, { force: true }); // so a stale one is not mistaken for readiness
-    const child = spawn(process.execPath, [skiffMain, 'server', '--data-dir', this.dataDir, '--port', String(port), '--host', '127.0.0.1'], {
+    const child = spawn(process.execPath, [skiffMain, 'server', '--data-dir', this.dataDir, '--port', String(port), '--host', '127.0.0.1', ...this.#args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     live.add(child);

@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SkiffServer, waitFor } from '../../../test/e2e/harness.ts';
+import { SkiffServer, waitFor, withoutControlLoops } from '../../../test/e2e/harness.ts';
 import { createHttpClient, loadKubeconfig } from '../../client/httpClient.ts';
 import { createInformerFactory, type InformerFactory } from '../../client/informer.ts';
 import type { Client } from '../../client/client.ts';
@@ -18,7 +18,7 @@ let sim: SimulatedNodes;
 const stop = new AbortController();
 
 before(async () => {
-  server = await SkiffServer.start();
+  server = await SkiffServer.start(undefined, 0, withoutControlLoops);
   client = createHttpClient(loadKubeconfig(server.kubeconfig));
   informers = createInformerFactory(client);
   // Leases of 2 s, renewed every 500 ms: the tests see renewals without waiting 10 s.

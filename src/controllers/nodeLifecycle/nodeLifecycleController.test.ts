@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SkiffServer, waitFor } from '../../../test/e2e/harness.ts';
+import { SkiffServer, waitFor, withoutControlLoops } from '../../../test/e2e/harness.ts';
 import { createHttpClient, loadKubeconfig } from '../../client/httpClient.ts';
 import { createInformerFactory, type InformerFactory } from '../../client/informer.ts';
 import { createEventRecorder } from '../../client/events.ts';
@@ -21,7 +21,7 @@ const controllers = new AbortController();
 const started: { sim: SimulatedNodes; informers: InformerFactory }[] = [];
 
 before(async () => {
-  server = await SkiffServer.start();
+  server = await SkiffServer.start(undefined, 0, withoutControlLoops);
   client = createHttpClient(loadKubeconfig(server.kubeconfig));
   const informers = createInformerFactory(client);
   const ctx = {
