@@ -95,6 +95,8 @@ export interface KindDeclaration {
   nonSpecFields?: string[];
   /** The kind has no generation (ConfigMaps, Secrets...): only kinds with spec track it. */
   generation?: boolean;
+  /** Create keeps the status the client sent (Nodes, as the kubelet registers them); other kinds with a status subresource drop it. */
+  statusOnCreate?: boolean;
   /** Annotation changes bump generation too (Deployments, as upstream's strategy does). */
   annotationsBumpGeneration?: boolean;
   /**

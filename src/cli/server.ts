@@ -14,6 +14,7 @@ import { CustomResources } from '../apiserver/customResources.ts';
 import { loadBuiltinSchemas } from '../api/schema/builtinSchemas.ts';
 import { lockDataDir } from './dataDirLock.ts';
 import { createInProcessClient } from '../apiserver/inProcessClient.ts';
+import { admissionPlugins } from '../apiserver/admission.ts';
 import { startControllerManager, runWhileLeading } from '../controllers/manager.ts';
 import { selectControllers } from '../controllers/all.ts';
 import type { ControllerOptions } from '../controllers/controller.ts';
@@ -53,7 +54,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
   loadBuiltinSchemas(); // at start, not in the first request
   const stopCompactor = startCompactor(store);
   const registry = new Registry();
-  const core = new ApiServerCore(store, registry);
+  const core = new ApiServerCore(store, registry, admissionPlugins({ defaultTolerationSeconds: options.defaultTolerationSeconds }));
   await core.start();
   const customResources = new CustomResources(core);
   await customResources.start();

@@ -17,6 +17,7 @@ export const node: KindDeclaration = {
   namespaced: false,
   shortNames: ['no'],
   subresources: { status: true },
+  statusOnCreate: true,
   columns: [
     { name: 'Status', type: 'string', description: 'The Ready condition, and SchedulingDisabled when cordoned.', cell: nodeStatus },
     { name: 'Roles', type: 'string', description: 'The roles of the node.', cell: (n) => nodeRoles(n.metadata?.labels).join(',') || '<none>' },
