@@ -2,13 +2,14 @@
 // in-process client goes through: naming, defaulting, validation, admission, managedFields.
 
 import type { Store } from '../store/store.ts';
+import type { AdmissionPlugin } from './admission.ts';
 import { StoreError } from '../store/store.ts';
 import type { KindDeclaration, KubeObject } from '../api/kind.ts';
 import type { Registry } from '../api/registry.ts';
 import { validateObjectMeta, dns1123Subdomain } from '../api/validation.ts';
 import { randomUUID } from 'node:crypto';
 import { KindStorage, decode, now, type DeleteOptions, type Mutation } from './storage.ts';
-import { ApiError, badRequest, forbidden, gone, invalid, notFound, type FieldError } from './errors.ts';
+import { ApiError, badRequest, forbidden, gone, invalid, notFound, type FieldError, type Status } from './errors.ts';
 import type { Predicate } from './selectors.ts';
 import { recordManagedFields } from './managedFields.ts';
 import { generateName } from './resources.ts';
@@ -34,6 +35,8 @@ export interface ListOptions {
   continueToken?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** A watch parameter; lists refuse it. */
+  sendInitialEvents?: boolean;
 }
 
 export interface ListResult {
@@ -50,7 +53,10 @@ export class ApiServerCore {
   readonly store: Store;
   readonly #storages = new Map<string, KindStorage>();
 
-  constructor(store: Store, registry: Registry) {
+  readonly #admission: AdmissionPlugin[];
+
+  constructor(store: Store, registry: Registry, admission: AdmissionPlugin[] = []) {
+    this.#admission = admission;
     this.store = store;
     this.registry = registry;
   }
@@ -138,7 +144,7 @@ export class ApiServerCore {
       const errors = validate(decl, next, current);
       if (errors.length > 0) throw invalid(decl.kind, decl.group, name, errors);
       return recordManagedFields(decl, current, next, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl), subresource: ctx.subresource });
-    }, { dryRun: ctx.dryRun });
+    }, { dryRun: ctx.dryRun, status: ctx.subresource === 'status' });
   }
 
   deleteObject(storage: KindStorage, namespace: string | undefined, name: string, options: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
@@ -158,9 +164,10 @@ export class ApiServerCore {
     // The server owns identity and status: whatever the client sent is replaced.
     meta.uid = randomUUID();
     meta.creationTimestamp = now();
-    if (decl.subresources?.status) delete (obj as any).status;
+    if (decl.subresources?.status && !decl.statusOnCreate) delete (obj as any).status;
     decl.defaults?.(obj);
     decl.prepareForCreate?.(obj);
+    for (const admit of this.#admission) obj = admit(decl, obj);
     const errors = [
       ...(meta.name ? [] : [{ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]),
       ...validate(decl, obj, undefined),
@@ -197,28 +204,32 @@ export class ApiServerCore {
   // ---- reads
 
   async listObjects(storage: KindStorage, namespace: string | undefined, matches: Predicate, options: ListOptions): Promise<ListResult> {
+    validateListOptions(options);
     const scope = storage.scope(namespace);
     const { limit, continueToken, resourceVersionMatch: match } = options;
     const rv = options.resourceVersion ?? '';
-    if (match && !['Exact', 'NotOlderThan'].includes(match)) throw badRequest(`resourceVersionMatch: Unsupported value: "${match}"`);
-    if (match && rv === '') throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
     if (continueToken) {
+      if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
       const token = parseContinue(continueToken);
-      return this.#listFromStore(storage, scope, matches, limit, token.rv, token.start);
+      // A token handed out with a 410 (revision -1) goes on at the newest revision.
+      return this.#listFromStore(storage, scope, matches, limit, Math.max(token.rv, 0), token.start, true);
     }
-    if (match === 'Exact') return this.#listFromStore(storage, scope, matches, limit, Number(rv), '');
-    if (limit && rv !== '0') return this.#listFromStore(storage, scope, matches, limit, 0, '');
-    // From the watch cache: consistent ("" waits for the newest write), or not older than rv.
-    const wanted = rv === '' ? this.store.currentRevision() : Number(rv);
-    if (!Number.isFinite(wanted)) throw badRequest(`invalid resource version: ${rv}`);
-    await storage.cache.waitForRevision(wanted, AbortSignal.timeout(3000)).catch(() => {
-      throw new ApiError(504, 'Timeout', `Too large resource version: ${wanted}, current: ${storage.cache.revision}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
-    });
+    // Exact, or its legacy spelling (a limit with a resourceVersion): the store at that revision.
+    if (match === 'Exact' || (limit && !match && rv !== '' && rv !== '0')) {
+      const revision = parseResourceVersion(rv);
+      if (revision > this.store.currentRevision()) throw tooLargeResourceVersion(revision, this.store.currentRevision());
+      return this.#listFromStore(storage, scope, matches, limit, revision, '', false);
+    }
+    // Consistent ("": as of now) or not older than rv: the watch cache, once it has caught up.
+    const wanted = rv === '' ? this.store.currentRevision() : parseResourceVersion(rv);
+    await waitForCache(storage, wanted);
+    // Pages come from the store, at a revision its continue tokens can return to.
+    if (limit && rv !== '0') return this.#listFromStore(storage, scope, matches, limit, 0, '', false);
     const { items, revision } = storage.cache.list({ prefix: scope });
     return { items: items.filter((e) => matches(e.object)).map((e) => e.object), revision };
   }
 
-  async #listFromStore(storage: KindStorage, scope: string, matches: Predicate, limit: number | undefined, revision: number, start: string): Promise<ListResult> {
+  async #listFromStore(storage: KindStorage, scope: string, matches: Predicate, limit: number | undefined, revision: number, start: string, continuing: boolean): Promise<ListResult> {
     const items: KubeObject[] = [];
     let after = start;
     let atRevision = revision;
@@ -228,7 +239,8 @@ export class ApiServerCore {
         page = await this.store.list(scope, { revision: atRevision || undefined, limit: limit ? Math.max(limit - items.length, 100) : undefined, after: after || undefined });
       } catch (err) {
         if (err instanceof StoreError && err.code === 'compacted') {
-          throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+          if (continuing) throw new ExpiredContinueError(makeContinue(-1, start));
+          throw gone('The resourceVersion for the provided list is too old.');
         }
         throw err;
       }
@@ -245,6 +257,71 @@ export class ApiServerCore {
       }
       if (!page.more) return { items, revision: atRevision };
     }
+  }
+}
+
+/**
+ * Checks list and watch options as upstream's ValidateListOptions does: what is wrong is a
+ * 422 Invalid ListOptions naming the field.
+ */
+export function validateListOptions(options: ListOptions & { watch?: boolean }): void {
+  const { resourceVersionMatch: match, resourceVersion: rv, continueToken, sendInitialEvents, watch } = options;
+  const errors: FieldError[] = [];
+  const forbid = (field: string, why: string) => errors.push({ type: 'FieldValueForbidden', field, message: `Forbidden: ${why}` });
+  const supported = watch ? ['NotOlderThan'] : ['Exact', 'NotOlderThan', ''];
+  if (watch && sendInitialEvents !== undefined && match !== 'NotOlderThan') forbid('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+  if (match) {
+    if (watch && sendInitialEvents === undefined) forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+    if (!watch && !rv) forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided');
+    if (continueToken) forbid('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided');
+    if (!supported.includes(match)) {
+      errors.push({ type: 'FieldValueNotSupported', field: 'resourceVersionMatch', message: `Unsupported value: ${JSON.stringify(match)}: supported values: ${supported.map((v) => JSON.stringify(v)).join(', ')}` });
+    }
+    if (!watch && match === 'Exact' && rv === '0') forbid('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  }
+  if (!watch && sendInitialEvents !== undefined) forbid('sendInitialEvents', 'sendInitialEvents is forbidden for list');
+  if (errors.length > 0) throw invalid('ListOptions', 'meta.k8s.io', '', errors);
+}
+
+/** A resourceVersion parameter as a revision ("" is 0). */
+export function parseResourceVersion(rv: string): number {
+  if (rv === '') return 0;
+  if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${rv}`);
+  return Number(rv);
+}
+
+/** How long a read waits for a resourceVersion the watch cache has not seen yet (upstream: 3 s). */
+const tooLargeWaitMs = 3000;
+
+/** Waits until the kind's watch cache has reached revision; a 504 if it does not in time. */
+export async function waitForCache(storage: KindStorage, revision: number): Promise<void> {
+  const signal = AbortSignal.timeout(tooLargeWaitMs);
+  try {
+    await storage.cache.waitForRevision(revision, signal);
+  } catch (err) {
+    if (signal.aborted) throw tooLargeResourceVersion(revision, storage.cache.revision);
+    throw err;
+  }
+}
+
+export function tooLargeResourceVersion(wanted: number, current: number): ApiError {
+  return new ApiError(504, 'Timeout', `Timeout: Too large resource version: ${wanted}, current: ${current}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 });
+}
+
+/**
+ * 410 for a continue token older than the compacted revision. As upstream, its Status carries
+ * a token that goes on from the same key at the newest revision, for clients that accept an
+ * inconsistent list.
+ */
+class ExpiredContinueError extends ApiError {
+  readonly #continueToken: string;
+  constructor(continueToken: string) {
+    super(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+    this.#continueToken = continueToken;
+  }
+
+  toStatus(): Status {
+    return { ...super.toStatus(), metadata: { continue: this.#continueToken } } as unknown as Status;
   }
 }
 
@@ -284,7 +361,8 @@ function makeContinue(rv: number, start: string): string {
 function parseContinue(token: string): { rv: number; start: string } {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') return parsed;
+    // rv is a revision, or -1 (go on at the newest); 0 is never handed out.
+    if (Number.isInteger(parsed.rv) && parsed.rv !== 0 && parsed.rv >= -1 && typeof parsed.start === 'string') return parsed;
   } catch {
     // fall through to the error
   }

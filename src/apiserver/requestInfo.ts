@@ -43,12 +43,11 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
     rest = rest.slice(1);
   }
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  if (rest[0] === 'namespaces' && rest.length >= 2) {
     namespace = rest[1];
-    rest = rest.slice(2);
-  } else if (rest[0] === 'namespaces' && rest.length === 2) {
-    // /api/v1/namespaces/foo addresses the namespace itself.
-    namespace = rest[1];
+    // /api/v1/namespaces/foo, /status and /finalize address the namespace itself; deeper
+    // paths a kind inside it (as upstream's RequestInfoFactory, with its namespace subresources).
+    if (rest.length >= 3 && !namespaceSubresources.has(rest[2])) rest = rest.slice(2);
   }
   const [plural, name, subresource, ...extra] = rest;
   if (!plural || extra.length > 0) return nonResource();
@@ -57,3 +56,5 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
   else if (verb === 'delete' && !name) verb = 'deletecollection';
   return { resource: true, group, version, namespace, plural, name, subresource, verb };
 }
+
+const namespaceSubresources = new Set(['status', 'finalize']);

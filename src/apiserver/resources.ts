@@ -7,7 +7,7 @@ import type { KindDeclaration, KubeObject } from '../api/kind.ts';
 import type { ServedResource } from '../api/registry.ts';
 import type { ResourceRequest } from './requestInfo.ts';
 import type { ApiServerCore } from './core.ts';
-import { ApiError, badRequest, conflict, invalid, methodNotAllowed, notFound, successStatus } from './errors.ts';
+import { ApiError, badRequest, conflict, invalid, methodNotAllowed, notFound, successStatus, type FieldError } from './errors.ts';
 import { decodeBody, mediaType, readBody } from './body.ts';
 import { parseFieldSelector, parseLabelSelector, type Predicate } from './selectors.ts';
 import { toTable, wantsTable, type IncludeObject } from './table.ts';
@@ -62,6 +62,7 @@ async function list(api: ApiServerCore, ctx: RequestContext): Promise<void> {
     continueToken: q.get('continue') ?? undefined,
     resourceVersion: q.get('resourceVersion') ?? undefined,
     resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+    sendInitialEvents: sendInitialEventsOf(q),
   });
   const listMeta: Record<string, unknown> = { resourceVersion: String(result.revision) };
   if (result.continueToken) listMeta.continue = result.continueToken;
@@ -73,14 +74,31 @@ async function list(api: ApiServerCore, ctx: RequestContext): Promise<void> {
 
 function watch(ctx: RequestContext): Promise<void> {
   const q = ctx.url.searchParams;
-  return serveWatch(ctx, selectorOf(ctx), {
+  return serveWatch(ctx, namedSelectorOf(ctx), {
     resourceVersion: q.get('resourceVersion') ?? '',
+    resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
     allowBookmarks: q.get('allowWatchBookmarks') === 'true',
-    sendInitialEvents: q.has('sendInitialEvents') ? q.get('sendInitialEvents') === 'true' : undefined,
+    sendInitialEvents: sendInitialEventsOf(q),
     timeoutSeconds: Number(q.get('timeoutSeconds') ?? 0) || undefined,
     table: wantsTable(ctx.req.headers.accept) ? includeObjectOf(ctx) : undefined,
     convert: (o) => fromStored(ctx.served, o),
   });
+}
+
+/** A watch of one object (…/watch/…/name) selects metadata.name=name, as upstream. */
+function namedSelectorOf(ctx: RequestContext): Predicate {
+  const matches = selectorOf(ctx);
+  const name = ctx.info.name;
+  if (!name) return matches;
+  const terms = (ctx.url.searchParams.get('fieldSelector') ?? '').split(',').map((t) => t.replace(/\s/g, '')).filter(Boolean);
+  if (terms.length > 0 && !terms.includes(`metadata.name=${name}`) && !terms.includes(`metadata.name==${name}`)) {
+    throw badRequest("fieldSelector metadata.name doesn't match requested name");
+  }
+  return (o) => o.metadata?.name === name && matches(o);
+}
+
+function sendInitialEventsOf(q: URLSearchParams): boolean | undefined {
+  return q.has('sendInitialEvents') ? q.get('sendInitialEvents') === 'true' : undefined;
 }
 
 export function selectorOf(ctx: RequestContext): Predicate {
@@ -103,15 +121,25 @@ interface WriteParams {
   fieldValidation: FieldValidation;
 }
 
+/** The write options of the query, checked as upstream's Validate{Create,Update,Patch}Options. */
 function writeParams(ctx: RequestContext): WriteParams {
   const q = ctx.url.searchParams;
-  const dryRun = q.getAll('dryRun');
-  if (dryRun.some((d) => d !== 'All')) throw badRequest(`Invalid dry run value: ${dryRun.join(',')}`);
+  const errors = dryRunErrors(q);
   const fv = q.get('fieldValidation') ?? 'Warn';
-  if (!['Strict', 'Warn', 'Ignore'].includes(fv)) throw badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got: ${fv}`);
+  if (!['', 'Strict', 'Warn', 'Ignore'].includes(fv)) {
+    errors.push({ type: 'FieldValueNotSupported', field: 'fieldValidation', message: `Unsupported value: ${JSON.stringify(fv)}: supported values: "", "Ignore", "Strict", "Warn"` });
+  }
   const fieldManager = q.get('fieldManager') ?? undefined;
-  if (fieldManager && fieldManager.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
-  return { dryRun: dryRun.length > 0, fieldManager, fieldValidation: fv as FieldValidation };
+  if (fieldManager && Buffer.byteLength(fieldManager) > 128) errors.push({ type: 'FieldValueTooLong', field: 'fieldManager', message: 'Too long: may not be more than 128 bytes' });
+  const optionsKind = ctx.info.verb === 'create' ? 'CreateOptions' : ctx.info.verb === 'patch' ? 'PatchOptions' : 'UpdateOptions';
+  if (errors.length > 0) throw invalid(optionsKind, 'meta.k8s.io', '', errors);
+  return { dryRun: q.has('dryRun'), fieldManager, fieldValidation: (fv || 'Warn') as FieldValidation };
+}
+
+/** dryRun takes only "All". */
+function dryRunErrors(q: URLSearchParams, values = q.getAll('dryRun')): FieldError[] {
+  if (values.every((d) => d === 'All')) return [];
+  return [{ type: 'FieldValueNotSupported', field: 'dryRun', message: `Unsupported value: []string{${values.map((d) => JSON.stringify(d)).join(', ')}}: supported values: "All"` }];
 }
 
 /** The manager recorded in managedFields: ?fieldManager, else derived from the user agent. */
@@ -159,7 +187,35 @@ async function create(api: ApiServerCore, ctx: RequestContext): Promise<void> {
 const replaceMutation = (_current: KubeObject, next: KubeObject) => next;
 
 /** PUT /namespaces/x/finalize: only spec.finalizers change. */
-const finalizeMutation = (current: KubeObject, next: KubeObject) => ({ ...current, spec: { ...(current as any).spec, finalizers: (next as any).spec?.finalizers ?? [] } });
+const finalizeMutation = (current: KubeObject, next: KubeObject) => ({ ...withPrecondition(current, next), spec: { ...(current as any).spec, finalizers: (next as any).spec?.finalizers ?? [] } });
+
+/**
+ * A write to …/status, as upstream's status strategies shape it: status and metadata from the
+ * body (its resourceVersion a precondition), spec and the rest as stored; some kinds also keep
+ * some metadata (custom resources all of what ResetObjectMetaForStatus resets).
+ */
+function statusUpdate(decl: KindDeclaration, current: KubeObject, next: KubeObject): KubeObject {
+  const { metadata: _metadata, status: _status, ...stored } = current;
+  const updated: KubeObject = { ...stored, metadata: { ...next.metadata }, status: next.status };
+  for (const field of statusKeepsMetadata(decl)) {
+    if (current.metadata?.[field] === undefined) delete updated.metadata![field];
+    else updated.metadata![field] = current.metadata[field];
+  }
+  return updated;
+}
+
+function statusKeepsMetadata(decl: KindDeclaration): string[] {
+  if (decl.schema) return ['labels', 'annotations', 'finalizers', 'ownerReferences'];
+  if (decl.kind === 'Pod') return ['ownerReferences'];
+  if (decl.kind === 'Deployment') return ['labels'];
+  return [];
+}
+
+/** The stored object, with the body's resourceVersion (if any) as the write's precondition. */
+function withPrecondition(current: KubeObject, next: KubeObject): KubeObject {
+  const rv = next.metadata?.resourceVersion;
+  return rv ? { ...current, metadata: { ...current.metadata, resourceVersion: rv } } : current;
+}
 
 async function update(api: ApiServerCore, ctx: RequestContext, merge: (current: KubeObject, next: KubeObject) => KubeObject): Promise<void> {
   const params = writeParams(ctx);
@@ -175,13 +231,18 @@ async function update(api: ApiServerCore, ctx: RequestContext, merge: (current: 
       return { ...next, metadata: { ...next.metadata, name, ...(ctx.storage.decl.namespaced ? { namespace } : {}) } };
     }
     return merge(current, next);
-  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, subresource: ctx.info.subresource, allowCreate: allowsCreateOnUpdate(ctx.served.decl), keepStatus: true });
+  }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, subresource: ctx.info.subresource, allowCreate: allowsCreateOnUpdate(ctx.served.decl), keepStatus: ctx.info.subresource !== 'status' });
   sendObject(ctx, created ? 201 : 200, result);
 }
 
-/** Kinds whose PUT may create, as upstream's strategies allow. */
+/** Kinds whose PUT may create (upstream strategies' AllowCreateOnUpdate), as group/Kind. */
+const createOnUpdate = new Set([
+  '/Endpoints', '/Event', '/LimitRange', '/Service', 'events.k8s.io/Event', 'coordination.k8s.io/Lease', 'node.k8s.io/RuntimeClass',
+  'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/RoleBinding', 'rbac.authorization.k8s.io/ClusterRoleBinding',
+]);
+
 function allowsCreateOnUpdate(decl: KindDeclaration): boolean {
-  return ['Endpoints', 'Event', 'Lease', 'Node', 'ConfigMap'].includes(decl.kind) && decl.group !== 'apps';
+  return createOnUpdate.has(`${decl.group}/${decl.kind}`);
 }
 
 async function patch(api: ApiServerCore, ctx: RequestContext, onlyStatus = false): Promise<void> {
@@ -203,7 +264,7 @@ async function patch(api: ApiServerCore, ctx: RequestContext, onlyStatus = false
       return toStored(ctx.served, { ...patched, metadata: { ...patched.metadata, name, ...(ctx.storage.decl.namespaced ? { namespace } : {}) } });
     }
     const stored = toStored(ctx.served, patched);
-    if (onlyStatus) return { ...current, status: (stored as any).status };
+    if (onlyStatus) return statusUpdate(ctx.served.decl, current, stored);
     return stored;
   }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, subresource: ctx.info.subresource, allowCreate: isApply, keepStatus: !onlyStatus, operation: isApply ? 'Apply' : 'Update' });
   sendObject(ctx, created ? 201 : 200, result);
@@ -242,7 +303,10 @@ async function deleteOptions(ctx: RequestContext): Promise<DeleteOptions> {
   if (policy && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
     throw invalid('DeleteOptions', 'meta.k8s.io', '', [{ type: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"` }]);
   }
-  const dryRun = q.getAll('dryRun').length > 0 || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All'));
+  const dryRunValues = [...q.getAll('dryRun'), ...(Array.isArray(opts.dryRun) ? opts.dryRun : [])];
+  const dryRunInvalid = dryRunErrors(q, dryRunValues);
+  if (dryRunInvalid.length > 0) throw invalid('DeleteOptions', 'meta.k8s.io', '', dryRunInvalid);
+  const dryRun = dryRunValues.length > 0;
   return {
     gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
     propagationPolicy: policy,
@@ -257,7 +321,7 @@ async function handleStatus(api: ApiServerCore, ctx: RequestContext): Promise<vo
   if (!ctx.served.decl.subresources?.status) throw notFound({ group: ctx.info.group, plural: `${ctx.info.plural}/status` }, ctx.info.name ?? '');
   switch (ctx.info.verb) {
     case 'get': return sendObject(ctx, 200, await ctx.storage.get(ctx.info.namespace, ctx.info.name!));
-    case 'update': return update(api, ctx, (current, next) => ({ ...current, status: (next as any).status }));
+    case 'update': return update(api, ctx, (current, next) => statusUpdate(ctx.served.decl, current, next));
     case 'patch': return patch(api, ctx, true);
     default: throw methodNotAllowed();
   }
@@ -317,8 +381,10 @@ async function bind(api: ApiServerCore, ctx: RequestContext): Promise<void> {
   await api.updateObject(pods, ctx.info.namespace, podName, (current) => {
     if (!current) throw notFound(pods.decl, podName);
     const pod: any = current;
-    if (pod.metadata.deletionTimestamp) throw conflict(pods.decl, podName, 'pod is being deleted, cannot be assigned to a host');
-    if (pod.spec?.nodeName) throw conflict(pods.decl, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
+    // Upstream reports these against pods/binding.
+    const binding = { group: '', plural: 'pods/binding' };
+    if (pod.metadata.deletionTimestamp) throw conflict(binding, podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
+    if (pod.spec?.nodeName) throw conflict(binding, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
     const conditions = (pod.status?.conditions ?? []).filter((c: any) => c.type !== 'PodScheduled');
     return { ...pod, spec: { ...pod.spec, nodeName }, status: { ...pod.status, conditions: [...conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] } };
   }, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user, subresource: ctx.info.subresource, keepStatus: false });

@@ -100,16 +100,20 @@ const genericFields: FieldGetters = {
   'metadata.namespace': (o) => o?.metadata?.namespace,
 };
 
-/** Parses `status.phase=Running,spec.nodeName!=` against the fields this kind supports. */
-export function parseFieldSelector(text: string, fields: FieldGetters = {}): Predicate {
+/**
+ * Parses `status.phase=Running,spec.nodeName!=` against the fields this kind supports (its
+ * own, if it declares any, besides metadata.name and metadata.namespace).
+ */
+export function parseFieldSelector(text: string, fields?: FieldGetters): Predicate {
   const terms = text.split(',').map((t) => t.trim()).filter(Boolean);
   if (terms.length === 0) return () => true;
   const tests = terms.map((term) => {
     const m = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${term}'`);
     const [, field, op, value] = m;
-    const get = genericFields[field] ?? fields[field];
-    if (!get) throw badRequest(`field label not supported: ${field}`);
+    const get = genericFields[field] ?? fields?.[field];
+    // Upstream words it as the kind's field label conversion does, or the default one.
+    if (!get) throw badRequest(fields ? `field label not supported: ${field}` : `"${field}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
     const want = unescapeFieldValue(value);
     return op === '!=' ? (o: any) => (get(o) ?? '') !== want : (o: any) => (get(o) ?? '') === want;
   });

@@ -11,6 +11,8 @@ import { alreadyExists, conflict, notFound, ApiError, type ResourceRef } from '.
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** A write to the status subresource: it never bumps generation. */
+  status?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -43,6 +45,11 @@ export class KindStorage {
 
   stop(): void {
     this.cache.stop();
+  }
+
+  /** The store's newest revision: what a consistent read must reflect. */
+  currentRevision(): number {
+    return this.#store.currentRevision();
   }
 
   key(namespace: string | undefined, name: string): string {
@@ -86,7 +93,7 @@ export class KindStorage {
 
   /**
    * Replaces an object with mutate(current). A resourceVersion in the mutated object is a
-   * precondition (409 if stale); without one the write retries on contention.
+   * precondition (409 if stale); a write that loses a race to another mutates the newer object.
    */
   async update(namespace: string | undefined, name: string, mutate: Mutation, options: WriteOptions = {}): Promise<KubeObject> {
     const key = this.key(namespace, name);
@@ -99,14 +106,14 @@ export class KindStorage {
       if (wanted && wanted !== current.metadata!.resourceVersion) {
         throw conflict(this.#ref, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
-      const stored = this.#carryServerFields(current, next);
+      const stored = this.#carryServerFields(current, next, options.status ?? false);
       if (stored.metadata!.deletionTimestamp && this.#finalizers(stored).length === 0 && !this.#graceful(stored)) {
         // The last finalizer is gone: the object's deletion completes now.
         if (options.dryRun) return stored;
         try {
           return decode(await this.#store.delete(key, kv.modRevision));
         } catch (err) {
-          if (err instanceof StoreError && (err.code === 'conflict' || err.code === 'not-found') && !wanted) continue;
+          if (err instanceof StoreError && (err.code === 'conflict' || err.code === 'not-found')) continue;
           throw this.#storeError(err, name);
         }
       }
@@ -115,7 +122,9 @@ export class KindStorage {
       try {
         return decode(await this.#store.update(key, encode(stored), kv.modRevision));
       } catch (err) {
-        if (err instanceof StoreError && err.code === 'conflict' && !wanted) continue;
+        // Written in between: mutate the newer object (a precondition the request carries is
+        // then checked against it above, so only a request's stale resourceVersion is a 409).
+        if (err instanceof StoreError && err.code === 'conflict') continue;
         throw this.#storeError(err, name);
       }
     }
@@ -133,14 +142,21 @@ export class KindStorage {
       const current = decode(kv);
       const meta = current.metadata!;
       const pre = options.preconditions;
+      // Worded as upstream's BeforeDelete, which names the kind rather than the resource.
+      const byKind = { group: this.decl.group, plural: this.decl.kind };
       if (pre?.uid && pre.uid !== meta.uid) {
-        throw conflict(this.#ref, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
+        throw conflict(byKind, name, `the UID in the precondition (${pre.uid}) does not match the UID in record (${meta.uid}). The object might have been deleted and then recreated`);
       }
       if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
-        throw conflict(this.#ref, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
+        throw conflict(byKind, name, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${meta.resourceVersion}). The object might have been modified`);
       }
+      // The propagation policy becomes the garbage collector's finalizers (orphan, foregroundDeletion).
+      const finalizers = propagationFinalizers(this.decl, meta.finalizers ?? [], options.propagationPolicy);
+      const finalizersChanged = !sameMembers(finalizers, meta.finalizers ?? []);
+      const withFinalizers: KubeObject = { ...current, metadata: { ...meta, finalizers } };
+      if (finalizers.length === 0) delete withFinalizers.metadata!.finalizers;
       const grace = this.decl.deletion?.gracePeriodSeconds?.(current, options.gracePeriodSeconds) ?? 0;
-      if (this.#finalizers(current).length === 0 && grace === 0) {
+      if (this.#finalizers(withFinalizers).length === 0 && grace === 0) {
         if (options.dryRun) return { object: current, deleted: true };
         try {
           return { object: decode(await this.#store.delete(key, kv.modRevision)), deleted: true };
@@ -149,14 +165,18 @@ export class KindStorage {
           throw this.#storeError(err, name);
         }
       }
-      // Graceful: mark it terminating; finalizers' owners (or the kubelet) finish the job.
-      if (meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) <= grace) return { object: current, deleted: false };
-      const terminating = { ...current, metadata: { ...meta } };
-      terminating.metadata.deletionTimestamp = meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) === 0 ? meta.deletionTimestamp : now(grace);
-      terminating.metadata.deletionGracePeriodSeconds = grace;
-      if (this.decl.generation) terminating.metadata.generation = (meta.generation ?? 0) + 1;
-      this.decl.deletion?.markTerminating?.(terminating);
-      delete terminating.metadata.resourceVersion;
+      // Graceful: mark it terminating; finalizers' owners (or the kubelet) finish the job. An
+      // object already terminating only takes a shorter grace period or a new propagation policy.
+      const shortens = !meta.deletionTimestamp || (meta.deletionGracePeriodSeconds ?? 0) > grace;
+      if (!shortens && !finalizersChanged) return { object: current, deleted: false };
+      const terminating = withFinalizers;
+      if (shortens) {
+        terminating.metadata!.deletionTimestamp = meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) === 0 ? meta.deletionTimestamp : now(grace);
+        terminating.metadata!.deletionGracePeriodSeconds = grace;
+        if (this.decl.generation) terminating.metadata!.generation = (meta.generation ?? 0) + 1;
+        this.decl.deletion?.markTerminating?.(terminating);
+      }
+      delete terminating.metadata!.resourceVersion;
       if (options.dryRun) return { object: terminating, deleted: false };
       try {
         return { object: decode(await this.#store.update(key, encode(terminating), kv.modRevision)), deleted: false };
@@ -177,7 +197,7 @@ export class KindStorage {
   }
 
   /** Keeps what clients may not change through update (uid, creation, generation rules). */
-  #carryServerFields(current: KubeObject, next: KubeObject): KubeObject {
+  #carryServerFields(current: KubeObject, next: KubeObject, status: boolean): KubeObject {
     const meta = current.metadata!;
     const stored: KubeObject = { ...next, metadata: { ...next.metadata } };
     const m = stored.metadata!;
@@ -192,7 +212,9 @@ export class KindStorage {
     delete m.resourceVersion;
     if (this.decl.generation) {
       m.generation = meta.generation ?? 1;
-      if (specChanged(current, stored) || (this.decl.annotationsBumpGeneration && JSON.stringify(meta.annotations ?? {}) !== JSON.stringify(m.annotations ?? {}))) m.generation += 1;
+      // It counts spec (for some kinds also annotation) changes; status writes leave it be.
+      const annotationsChanged = this.decl.annotationsBumpGeneration && JSON.stringify(meta.annotations ?? {}) !== JSON.stringify(m.annotations ?? {});
+      if (!status && (specChanged(current, stored) || annotationsChanged)) m.generation += 1;
     } else delete m.generation;
     return stored;
   }
@@ -228,4 +250,39 @@ function encode(obj: KubeObject): string {
 /** RFC 3339 with seconds, as Kubernetes timestamps are. */
 export function now(plusSeconds = 0): string {
   return new Date(Math.floor(Date.now() / 1000) * 1000 + plusSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+type Propagation = NonNullable<DeleteOptions['propagationPolicy']>;
+
+/**
+ * metadata.finalizers after a delete with this policy, as upstream's registry sets them for the
+ * garbage collector: Orphan adds `orphan`, Foreground adds `foregroundDeletion`, Background
+ * neither. Without a policy, a finalizer already there decides, else the kind's default.
+ */
+function propagationFinalizers(decl: KindDeclaration, finalizers: string[], policy: Propagation | undefined): string[] {
+  const others = finalizers.filter((f) => f !== orphanFinalizer && f !== foregroundFinalizer);
+  const fallback = defaultPropagation(decl);
+  if (!fallback) return others;
+  const chosen = policy ?? (finalizers.includes(orphanFinalizer) ? 'Orphan' : finalizers.includes(foregroundFinalizer) ? 'Foreground' : fallback);
+  if (chosen === 'Orphan') return [...others, orphanFinalizer];
+  if (chosen === 'Foreground') return [...others, foregroundFinalizer];
+  return others;
+}
+
+const orphanFinalizer = 'orphan';
+const foregroundFinalizer = 'foregroundDeletion';
+
+/**
+ * A kind's propagation when the request names none, as its upstream strategy says: batch/v1
+ * Jobs orphan (for backwards compatibility), Events take no part in garbage collection
+ * (undefined), everything else is Background.
+ */
+function defaultPropagation(decl: KindDeclaration): Propagation | undefined {
+  if (decl.kind === 'Event') return undefined;
+  if (decl.group === 'batch' && decl.kind === 'Job') return 'Orphan';
+  return 'Background';
+}
+
+function sameMembers(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }

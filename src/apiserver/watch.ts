@@ -9,11 +9,13 @@ import type { RequestContext } from './resources.ts';
 import { apiVersionOf } from './resources.ts';
 import type { Predicate } from './selectors.ts';
 import { toTable, type IncludeObject } from './table.ts';
-import { badRequest, gone } from './errors.ts';
+import { ApiError, gone, internalError } from './errors.ts';
 import { jsonOf } from './respond.ts';
+import { parseResourceVersion, validateListOptions, waitForCache } from './core.ts';
 
 export interface WatchOptions {
   resourceVersion: string;
+  resourceVersionMatch?: string;
   allowBookmarks: boolean;
   sendInitialEvents?: boolean;
   timeoutSeconds?: number;
@@ -24,24 +26,27 @@ export interface WatchOptions {
 
 /** A watcher whose unsent output grows past this is dropped (clients relist). */
 const maxBufferedBytes = 16 * 1024 * 1024;
+/** Upstream sends a bookmark about every minute, and one 2 s before the watch times out. */
 const bookmarkIntervalMs = 60_000;
+const bookmarkBeforeTimeoutMs = 2000;
 /** Upstream picks a timeout between the min request timeout and twice it. */
 const defaultTimeoutMs = () => (1800 + Math.random() * 1800) * 1000;
 
 export function serveWatch(ctx: RequestContext, matches: Predicate, options: WatchOptions): Promise<void> {
   const { res, storage } = ctx;
+  const rv = options.resourceVersion;
+  validateListOptions({ watch: true, resourceVersion: rv, resourceVersionMatch: options.resourceVersionMatch, sendInitialEvents: options.sendInitialEvents });
+  const requested = parseResourceVersion(rv);
+  // WatchList is on in v1.32: a watch from "" or "0" starts with the current objects, as
+  // sendInitialEvents=true does (and ends them with a bookmark, when bookmarks are allowed).
+  const initial = options.sendInitialEvents ?? (rv === '' || rv === '0');
   const scope = storage.scope(ctx.info.namespace);
   const inScope = (obj: KubeObject, key: string) => key.startsWith(scope) && matches(obj);
-  const rv = options.resourceVersion;
-  if (options.sendInitialEvents !== undefined && ctx.url.searchParams.get('resourceVersionMatch') !== 'NotOlderThan') {
-    throw badRequest('sendInitialEvents is forbidden unless resourceVersionMatch is NotOlderThan');
-  }
-  const initial = options.sendInitialEvents ?? (rv === '' || rv === '0');
   let tableColumnsSent = false;
 
   const encode = (type: string, obj: KubeObject): string => {
     let object: unknown = options.convert(obj);
-    if (options.table && type !== 'BOOKMARK' && type !== 'ERROR') {
+    if (options.table) {
       object = toTable(ctx.served.decl, [object as KubeObject], options.table, { resourceVersion: obj.metadata?.resourceVersion }, !tableColumnsSent);
       tableColumnsSent = true;
     }
@@ -59,8 +64,10 @@ export function serveWatch(ctx: RequestContext, matches: Predicate, options: Wat
   return new Promise<void>((resolve) => {
     let lastRevision = 0;
     let stopWatch: (() => void) | undefined;
+    let finished = false;
     const timers: NodeJS.Timeout[] = [];
     const finish = () => {
+      finished = true;
       stopWatch?.();
       stopWatch = undefined;
       for (const t of timers) clearTimeout(t);
@@ -73,52 +80,74 @@ export function serveWatch(ctx: RequestContext, matches: Predicate, options: Wat
       if (res.writableLength > maxBufferedBytes) finish();
     };
     res.on('close', finish);
-    timers.push(setTimeout(finish, options.timeoutSeconds ? options.timeoutSeconds * 1000 : defaultTimeoutMs()));
+    const timeoutMs = options.timeoutSeconds ? options.timeoutSeconds * 1000 : defaultTimeoutMs();
+    const deadline = Date.now() + timeoutMs;
+    timers.push(setTimeout(finish, timeoutMs));
 
-    let from: number;
-    if (initial) {
-      const { items, revision } = storage.cache.list({ prefix: scope });
-      for (const { object, kv } of items) if (inScope(object, kv.key)) send(encode('ADDED', object));
-      from = revision;
-      if (options.sendInitialEvents && options.allowBookmarks) send(bookmark(revision, true));
-    } else {
-      from = Number(rv);
-      if (!Number.isFinite(from)) {
-        send(encode('ERROR', badRequest(`invalid resource version: ${rv}`).toStatus() as unknown as KubeObject));
-        return finish();
-      }
-    }
-    lastRevision = from;
-    try {
-      const cacheWatch = storage.cache.watch(from, (events: CacheEvent<KubeObject>[]) => {
-        let out = '';
-        for (const event of events) {
-          lastRevision = event.kv.modRevision;
-          const key = event.kv.key;
-          const nowMatches = event.type === 'put' && inScope(event.object, key);
-          const prevMatches = event.prev !== undefined && inScope(event.prev, key);
-          if (event.type === 'delete') {
-            if (inScope(event.object, key)) out += encode('DELETED', event.object);
-          } else if (nowMatches) out += encode(prevMatches ? 'MODIFIED' : 'ADDED', event.object);
-          else if (prevMatches) out += encode('DELETED', event.object);
-        }
-        if (out) send(out);
-      });
-      stopWatch = () => cacheWatch.stop();
-    } catch (err) {
-      if (err instanceof StoreError && err.code === 'compacted') {
-        const status = gone(`too old resource version: ${from} (${storage.cache.oldestRevision()})`).toStatus();
-        send(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
-        return finish();
-      }
-      throw err;
-    }
-    if (options.allowBookmarks) {
-      const tick = () => {
+    const scheduleBookmark = () => {
+      const untilLast = deadline - bookmarkBeforeTimeoutMs - Date.now();
+      if (untilLast <= 0) return;
+      const last = untilLast <= bookmarkIntervalMs;
+      timers.push(setTimeout(() => {
         send(bookmark(Math.max(lastRevision, storage.cache.revision)));
-        timers.push(setTimeout(tick, bookmarkIntervalMs).unref());
-      };
-      timers.push(setTimeout(tick, bookmarkIntervalMs).unref());
-    }
+        if (!last) scheduleBookmark();
+      }, Math.min(untilLast, bookmarkIntervalMs)).unref());
+    };
+
+    const start = async () => {
+      let from: number;
+      if (initial) {
+        // Not older than rv ("": as of now): wait (briefly) for the cache to get there.
+        await waitForCache(storage, rv === '' ? storage.currentRevision() : requested);
+        if (finished) return;
+        const { items, revision } = storage.cache.list({ prefix: scope });
+        for (const { object, kv } of items) if (inScope(object, kv.key)) send(encode('ADDED', object));
+        from = revision;
+        if (options.allowBookmarks) send(bookmark(revision, true));
+      } else {
+        // "" is the store's newest revision, "0" any recent one: the cache's.
+        from = rv === '' ? storage.currentRevision() : rv === '0' ? storage.cache.revision : requested;
+      }
+      lastRevision = from;
+      try {
+        const cacheWatch = storage.cache.watch(from, (events: CacheEvent<KubeObject>[]) => {
+          let out = '';
+          for (const event of events) {
+            lastRevision = event.kv.modRevision;
+            out += eventLine(event);
+          }
+          if (out) send(out);
+        });
+        stopWatch = () => cacheWatch.stop();
+      } catch (err) {
+        if (err instanceof StoreError && err.code === 'compacted') throw gone(`too old resource version: ${from} (${storage.cache.oldestRevision()})`);
+        throw err;
+      }
+      if (options.allowBookmarks) scheduleBookmark();
+    };
+
+    /** One event as this watcher sees it: objects entering or leaving its selection are ADDED or DELETED. */
+    const eventLine = (event: CacheEvent<KubeObject>): string => {
+      const key = event.kv.key;
+      if (event.type === 'delete') return inScope(event.object, key) ? encode('DELETED', event.object) : '';
+      const nowMatches = inScope(event.object, key);
+      const prevMatches = event.prev !== undefined && inScope(event.prev, key);
+      if (nowMatches) return encode(prevMatches ? 'MODIFIED' : 'ADDED', event.object);
+      // As upstream: the object as it last matched, at this event's resourceVersion.
+      if (prevMatches) return encode('DELETED', withResourceVersion(event.prev!, event.kv.modRevision));
+      return '';
+    };
+
+    start().catch((err: unknown) => {
+      // After the 200 is sent, errors travel as an ERROR event carrying the Status.
+      if (!(err instanceof ApiError)) console.error('skiff: watch failed:', ctx.req.url, err);
+      const status = (err instanceof ApiError ? err : internalError(err)).toStatus();
+      send(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+      finish();
+    });
   });
+}
+
+function withResourceVersion(obj: KubeObject, revision: number): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
 }

@@ -2,12 +2,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SkiffServer } from './harness.ts';
+import { SkiffServer, withoutControlLoops } from './harness.ts';
 import { webConfig, webDeployment, webSecret, webService } from './manifests.ts';
 
 let server: SkiffServer;
 before(async () => {
-  server = await SkiffServer.start();
+  // The API alone: no controller acts on what is applied (READY stays 0/4, no pods).
+  server = await SkiffServer.start(undefined, 0, withoutControlLoops);
 });
 after(() => server?.stop());
 

@@ -3,12 +3,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SkiffServer, waitFor } from './harness.ts';
+import { SkiffServer, waitFor, withoutControlLoops } from './harness.ts';
 import { crontab, crontabCrd, webDeployment } from './manifests.ts';
 
 let server: SkiffServer;
 before(async () => {
-  server = await SkiffServer.start();
+  // No controllers: the tests write status themselves, as a controller would.
+  server = await SkiffServer.start(undefined, 0, withoutControlLoops);
 });
 after(() => server?.stop());
 

@@ -21,7 +21,7 @@ const controllers = new AbortController();
 const started: { sim: SimulatedNodes; informers: InformerFactory }[] = [];
 
 before(async () => {
-  server = await SkiffServer.start(undefined, 0, withoutControlLoops);
+  server = await SkiffServer.start(undefined, 0, [...withoutControlLoops, '--default-toleration-seconds', '0']);
   client = createHttpClient(loadKubeconfig(server.kubeconfig));
   const informers = createInformerFactory(client);
   const ctx = {
