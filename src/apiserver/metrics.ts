@@ -25,6 +25,6 @@ export class ApiMetrics {
   observe(labels: { verb: string; group: string; resource: string; subresource: string }, code: number, seconds: number): void {
     this.requests.inc({ ...labels, code: String(code) });
     // Watches last as long as the client wants; their duration says nothing about latency.
-    if (labels.verb !== 'watch') this.latency.observe(labels, seconds);
+    if (labels.verb !== 'WATCH') this.latency.observe(labels, seconds);
   }
 }

@@ -36,5 +36,7 @@ export function sendError(res: ServerResponse, err: ApiError): void {
     res.destroy();
     return;
   }
+  const retryAfter = err.details?.retryAfterSeconds;
+  if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
   sendJson(res, err.code, err.toStatus());
 }

@@ -215,7 +215,9 @@ function sendOpenApi(req: IncomingMessage, res: ServerResponse, doc: { text: str
   res.end(doc.text);
 }
 
-/** Upstream reports GETs with watch as WATCH, and lists as LIST. */
+/** The verb label as kube-apiserver's metrics spell it: POST, PUT, LIST, WATCH, APPLY... */
 function metricVerb(verb: string, req: IncomingMessage): string {
-  return (verb || req.method || 'GET').toUpperCase();
+  const http: Record<string, string> = { create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', get: 'GET' };
+  if (verb === 'patch' && req.headers['content-type']?.startsWith('application/apply-patch')) return 'APPLY';
+  return http[verb] ?? (verb || req.method || 'GET').toUpperCase();
 }

@@ -253,6 +253,7 @@ test('/healthz, /livez and /readyz answer ok without credentials', async () => {
 test('/metrics counts requests by verb and resource, with a latency histogram', async () => {
   expectStatus(await api.get('/api/v1/namespaces/default/configmaps'), 200);
   expectStatus(await api.get('/api/v1/namespaces/default/configmaps/here'), 200);
+  expectStatus(await api.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'metered' } }), 201);
   const res = await api.get('/metrics');
   expectStatus(res, 200);
   assert.match(String(res.headers['content-type']), /^text\/plain/);
@@ -261,6 +262,7 @@ test('/metrics counts requests by verb and resource, with a latency histogram', 
   assert.ok(has('apiserver_request_total', { verb: 'GET', resource: 'configmaps', code: '200' }));
   assert.ok(has('apiserver_request_duration_seconds_bucket', { verb: 'LIST', resource: 'configmaps', le: '+Inf' }));
   assert.ok(has('apiserver_request_duration_seconds_count', { verb: 'GET', resource: 'configmaps' }));
+  assert.ok(has('apiserver_request_total', { verb: 'POST', resource: 'configmaps', code: '201' }), 'creates are POST, as upstream labels them');
 });
 
 /** The label sets of a metric's samples in Prometheus text. */
