@@ -1,5 +1,14 @@
 // `npm run bench`: every benchmark, printing figures (no pass/fail: tests never time things).
+// `npm run bench -- api scheduler loop` runs some of them.
 
 import { benchApi } from './api.ts';
+import { benchScheduler } from './scheduler.ts';
+import { benchLoop } from './loop.ts';
 
-await benchApi();
+const benches: Record<string, () => Promise<void>> = { api: benchApi, scheduler: benchScheduler, loop: benchLoop };
+const chosen = process.argv.slice(2);
+for (const [name, bench] of Object.entries(benches)) {
+  if (chosen.length > 0 && !chosen.includes(name)) continue;
+  console.log(`\n== ${name}`);
+  await bench();
+}
