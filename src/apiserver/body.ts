@@ -57,7 +57,7 @@ export function decodeBody(body: Buffer, contentType: string | undefined, findDu
     } catch (err) {
       throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
     }
-    return { object, duplicates: findDuplicates ? duplicateFields(text) : [] };
+    return { object, duplicates: findDuplicates ? jsonDuplicateFields(text) : [] };
   }
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
     let object: unknown;
@@ -71,7 +71,62 @@ export function decodeBody(body: Buffer, contentType: string | undefined, findDu
   throw unsupportedMediaType(type);
 }
 
-/** Paths of keys that appear twice in the same mapping, as upstream's strict decoding names them. */
+interface Frame {
+  parent: Frame | undefined;
+  /** This value's key in its parent object, or its index in its parent array. */
+  at: string | number | undefined;
+  keys?: Set<string>;
+  lastKey?: string;
+  index?: number;
+}
+
+/**
+ * Duplicate keys of well-formed JSON (it has parsed already), found in one pass over the
+ * text: every write is checked under the default fieldValidation (Warn), so this must be cheap.
+ */
+export function jsonDuplicateFields(text: string): string[] {
+  const out: string[] = [];
+  let top: Frame | undefined;
+  const childAt = (): string | number | undefined => (top?.keys ? top.lastKey : top?.index);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let j = i + 1;
+      let escaped = false;
+      while (text.charCodeAt(j) !== 34) {
+        if (text.charCodeAt(j) === 92 /* \ */) {
+          escaped = true;
+          j++;
+        }
+        j++;
+      }
+      if (top?.keys) {
+        let k = j + 1;
+        while (text.charCodeAt(k) <= 32) k++;
+        if (text.charCodeAt(k) === 58 /* : */) {
+          const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
+          if (top.keys.has(key)) out.push(pathOf(top, key));
+          top.keys.add(key);
+          top.lastKey = key;
+          j = k;
+        }
+      }
+      i = j;
+    } else if (c === 123 /* { */) top = { parent: top, at: childAt(), keys: new Set() };
+    else if (c === 91 /* [ */) top = { parent: top, at: childAt(), index: 0 };
+    else if (c === 125 /* } */ || c === 93 /* ] */) top = top?.parent;
+    else if (c === 44 /* , */ && top?.index !== undefined) top.index++;
+  }
+  return out;
+}
+
+function pathOf(frame: Frame, key: string): string {
+  const segments: (string | number)[] = [key];
+  for (let f = frame; f.parent; f = f.parent) segments.unshift(f.at!);
+  return segments.reduce<string>((path, s) => (typeof s === 'number' ? `${path}[${s}]` : path ? `${path}.${s}` : s), '');
+}
+
+/** Paths of keys that appear twice in the same YAML mapping, as upstream's strict decoding names them. */
 function duplicateFields(text: string): string[] {
   const doc = parseDocument(text, { uniqueKeys: false });
   const out: string[] = [];

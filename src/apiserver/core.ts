@@ -122,7 +122,8 @@ export class ApiServerCore {
   async updateObject(storage: KindStorage, namespace: string | undefined, name: string, mutate: Mutation, ctx: WriteContext): Promise<KubeObject> {
     const decl = storage.decl;
     return storage.update(namespace, name, async (current) => {
-      const next = structuredClone(await mutate(current ? structuredClone(current) : undefined));
+      // current is the storage's private copy; the result is copied once so no part of it is shared.
+      const next = JSON.parse(JSON.stringify(await mutate(current))) as KubeObject;
       if (!current) {
         if (!ctx.allowCreate) throw notFound(decl, name);
         return this.#prepareCreate(storage, namespace, next, ctx);
