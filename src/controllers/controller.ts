@@ -5,6 +5,7 @@
 import type { Client } from '../client/client.ts';
 import type { InformerFactory } from '../client/informer.ts';
 import type { EventRecorder } from '../client/events.ts';
+import type { WorkQueue } from '../client/workqueue.ts';
 
 export interface ControllerOptions {
   /** A node silent longer than this is Unknown/unreachable (upstream: 50 s, --node-monitor-grace-period). */
@@ -37,4 +38,15 @@ export interface Controller {
   name: string;
   /** Sets up informers and handlers and starts the workers; returns once started (not when done). */
   start(ctx: ControllerContext): void | Promise<void>;
+}
+
+/** Runs a controller's workers once the informers have synced, until ctx.signal aborts. */
+export function runWorkers(ctx: ControllerContext, name: string, queue: WorkQueue, workers: number, reconcile: (key: string) => Promise<void | { requeueAfterMs: number }>): void {
+  ctx.signal.addEventListener('abort', () => queue.shutDown(), { once: true });
+  void (async () => {
+    await ctx.informers.waitForSync(ctx.signal);
+    await queue.run(workers, reconcile);
+  })().catch((err) => {
+    if (!ctx.signal.aborted) console.error(`${name} stopped:`, err);
+  });
 }

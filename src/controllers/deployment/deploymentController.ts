@@ -3,7 +3,7 @@
 // Deployment (or, for an orphan, every Deployment selecting it); a pod deletion wakes a
 // Recreate Deployment waiting for its old pods to go.
 
-import type { Controller, ControllerContext } from '../controller.ts';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.ts';
 import { keyOf, type Informer, type Lister } from '../../client/informer.ts';
 import { createWorkQueue, type WorkQueue } from '../../client/workqueue.ts';
 import { types } from '../../client/resourceTypes.ts';
@@ -29,14 +29,8 @@ export const deploymentController: Controller = {
     deployments.addHandler({ onAdd: enqueue, onUpdate: (_old, d) => enqueue(d), onDelete: enqueue });
     watchReplicaSets(replicaSets, deployments, queue);
     watchPodDeletions(pods, replicaSets, deployments, queue);
-    ctx.signal.addEventListener('abort', () => queue.shutDown(), { once: true });
     const sync = { client: ctx.client, deployments, replicaSets, pods, recorder: ctx.recorder('deployment-controller'), now: Date.now };
-    void (async () => {
-      await ctx.informers.waitForSync(ctx.signal);
-      await queue.run(workers, (key) => syncDeployment(key, sync));
-    })().catch((err) => {
-      if (!ctx.signal.aborted) console.error('deployment-controller stopped:', err);
-    });
+    runWorkers(ctx, 'deployment-controller', queue, workers, (key) => syncDeployment(key, sync));
   },
 };
 

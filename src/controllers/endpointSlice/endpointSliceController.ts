@@ -9,7 +9,7 @@ import type { Client } from '../../client/client.ts';
 import { splitKey, type Lister } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { createWorkQueue } from '../../client/workqueue.ts';
-import type { Controller, ControllerContext } from '../controller.ts';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.ts';
 import { enqueueServicesOnChange } from '../endpoints/serviceEvents.ts';
 import { managesEndpoints, selectedPods, type PodObject, type ServiceObject } from '../endpoints/servicePods.ts';
 import { TriggerTimes, triggerTimeAnnotation } from '../endpoints/triggerTime.ts';
@@ -45,14 +45,8 @@ export const endpointSliceController: Controller = {
       onUpdate: (_old, slice) => sliceChanged(slice, false),
       onDelete: (slice) => sliceChanged(slice, true),
     });
-    ctx.signal.addEventListener('abort', () => queue.shutDown(), { once: true });
     const sync = { client: ctx.client, services, pods, nodes, slices, tracker, triggerTimes: new TriggerTimes() };
-    void (async () => {
-      await ctx.informers.waitForSync(ctx.signal);
-      await queue.run(workers, (key) => syncEndpointSlices(key, sync));
-    })().catch((err) => {
-      if (!ctx.signal.aborted) console.error('endpointslice-controller stopped:', err);
-    });
+    runWorkers(ctx, 'endpointslice-controller', queue, workers, (key) => syncEndpointSlices(key, sync));
   },
 };
 

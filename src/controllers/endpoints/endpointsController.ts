@@ -9,7 +9,7 @@ import type { Client } from '../../client/client.ts';
 import { keyOf, splitKey, type Lister } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { createWorkQueue } from '../../client/workqueue.ts';
-import type { Controller, ControllerContext } from '../controller.ts';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.ts';
 import { isNamespaceTerminating, isNotFound } from '../replicaSet/apiErrors.ts';
 import { rfc3339 } from '../replicaSet/time.ts';
 import { enqueueServicesOnChange } from './serviceEvents.ts';
@@ -33,14 +33,8 @@ export const endpointsController: Controller = {
     enqueueServicesOnChange(services, pods, (key) => queue.add(key));
     // Endpoints seen at start or deleted: their Service (if any) decides whether they should be.
     endpoints.addHandler({ onAdd: (ep) => queue.add(keyOf(ep)), onDelete: (ep) => queue.add(keyOf(ep)) });
-    ctx.signal.addEventListener('abort', () => queue.shutDown(), { once: true });
     const sync = { client: ctx.client, services, pods, endpoints, triggerTimes: new TriggerTimes() };
-    void (async () => {
-      await ctx.informers.waitForSync(ctx.signal);
-      await queue.run(workers, (key) => syncEndpoints(key, sync));
-    })().catch((err) => {
-      if (!ctx.signal.aborted) console.error('endpoint-controller stopped:', err);
-    });
+    runWorkers(ctx, 'endpoint-controller', queue, workers, (key) => syncEndpoints(key, sync));
   },
 };
 

@@ -10,7 +10,7 @@ import type { ResourceType } from '../../client/client.ts';
 import { createInformerFactory, type EventHandler } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { createWorkQueue, type WorkQueue } from '../../client/workqueue.ts';
-import type { Controller, ControllerContext } from '../controller.ts';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.ts';
 import { isDeletingDependents, needsAttention } from './decisions.ts';
 import { itemKey, OwnershipGraph, type Monitor } from './graph.ts';
 import { customResourceType, deletableBuiltinTypes } from './resources.ts';
@@ -32,17 +32,9 @@ export const garbageCollectorController: Controller = {
     // Events own nothing and are owned by nothing worth collecting (upstream ignores them).
     for (const type of deletableBuiltinTypes) if (type.kind !== 'Event') monitor({ type, informer: ctx.informers.informer(type) });
     monitorCustomResources(ctx, graph, monitor);
-    ctx.signal.addEventListener('abort', () => {
-      queue.shutDown();
-      graph.stop();
-    }, { once: true });
+    ctx.signal.addEventListener('abort', () => graph.stop(), { once: true });
     const sync = { client: ctx.client, graph, absentOwners: new BoundedSet(absentOwnerCacheSize), enqueue: (key: string) => queue.add(key) };
-    void (async () => {
-      await ctx.informers.waitForSync(ctx.signal);
-      await queue.run(workers, (key) => syncItem(key, sync));
-    })().catch((err) => {
-      if (!ctx.signal.aborted) console.error('garbage-collector-controller stopped:', err);
-    });
+    runWorkers(ctx, 'garbage-collector-controller', queue, workers, (key) => syncItem(key, sync));
   },
 };
 

@@ -8,7 +8,7 @@ import type { Client } from '../../client/client.ts';
 import type { Lister } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { createWorkQueue } from '../../client/workqueue.ts';
-import type { Controller, ControllerContext } from '../controller.ts';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.ts';
 import { isNotFound } from '../replicaSet/apiErrors.ts';
 import { rfc3339 } from '../replicaSet/time.ts';
 import { updatedConditions } from './conditions.ts';
@@ -36,14 +36,8 @@ export const namespaceController: Controller = {
       if (ns.metadata?.deletionTimestamp) queue.add(ns.metadata.name!);
     };
     namespaces.addHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
-    ctx.signal.addEventListener('abort', () => queue.shutDown(), { once: true });
     const sync = { client: ctx.client, namespaces, now: Date.now };
-    void (async () => {
-      await ctx.informers.waitForSync(ctx.signal);
-      await queue.run(workers, (name) => syncNamespace(name, sync));
-    })().catch((err) => {
-      if (!ctx.signal.aborted) console.error('namespace-controller stopped:', err);
-    });
+    runWorkers(ctx, 'namespace-controller', queue, workers, (name) => syncNamespace(name, sync));
   },
 };
 

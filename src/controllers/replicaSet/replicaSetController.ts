@@ -2,7 +2,7 @@
 // ReplicaSet keys and syncReplicaSet. Handlers only say which ReplicaSet to look at (and
 // record what the expectations were waiting for); the reconcile reads everything again.
 
-import type { Controller, ControllerContext } from '../controller.ts';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.ts';
 import { keyOf, type Informer, type Lister } from '../../client/informer.ts';
 import { createWorkQueue, type WorkQueue } from '../../client/workqueue.ts';
 import { types } from '../../client/resourceTypes.ts';
@@ -28,14 +28,8 @@ export const replicaSetController: Controller = {
     const expectations = createExpectations();
     watchReplicaSets(replicaSets, queue, expectations);
     watchPods(pods, replicaSets, queue, expectations);
-    ctx.signal.addEventListener('abort', () => queue.shutDown(), { once: true });
     const sync = { client: ctx.client, replicaSets, pods, expectations, recorder: ctx.recorder('replicaset-controller'), now: Date.now };
-    void (async () => {
-      await ctx.informers.waitForSync(ctx.signal);
-      await queue.run(workers, (key) => syncReplicaSet(key, sync));
-    })().catch((err) => {
-      if (!ctx.signal.aborted) console.error('replicaset-controller stopped:', err);
-    });
+    runWorkers(ctx, 'replicaset-controller', queue, workers, (key) => syncReplicaSet(key, sync));
   },
 };
 

@@ -7,7 +7,7 @@ import type { Client } from '../../client/client.ts';
 import type { Lister } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { createWorkQueue } from '../../client/workqueue.ts';
-import type { Controller, ControllerContext } from '../controller.ts';
+import { runWorkers, type Controller, type ControllerContext } from '../controller.ts';
 import { isAlreadyExists, isNamespaceTerminating, isNotFound } from '../replicaSet/apiErrors.ts';
 
 type NamespaceObject = Namespace & KubeObject;
@@ -30,14 +30,8 @@ export const serviceAccountController: Controller = {
         if (sa.metadata?.name === defaultName) queue.add(sa.metadata.namespace!);
       },
     });
-    ctx.signal.addEventListener('abort', () => queue.shutDown(), { once: true });
     const sync = { client: ctx.client, namespaces, serviceAccounts };
-    void (async () => {
-      await ctx.informers.waitForSync(ctx.signal);
-      await queue.run(workers, (namespace) => syncServiceAccounts(namespace, sync));
-    })().catch((err) => {
-      if (!ctx.signal.aborted) console.error('serviceaccount-controller stopped:', err);
-    });
+    runWorkers(ctx, 'serviceaccount-controller', queue, workers, (namespace) => syncServiceAccounts(namespace, sync));
   },
 };
 
