@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import type { NodeCondition, NodeStatus, Taint } from 'kubernetes-types/core/v1.js';
-import type { Lease, Node } from './types.ts';
+import type { Lease, Node } from '../../api/objects.ts';
 
 export interface SimulatedNode {
   name: string;

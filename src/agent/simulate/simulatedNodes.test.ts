@@ -9,7 +9,7 @@ import { createInformerFactory, type InformerFactory } from '../../client/inform
 import type { Client } from '../../client/client.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { startSimulatedNodes, type SimulatedNodes } from './simulatedNodes.ts';
-import type { Lease, Node, Pod } from './types.ts';
+import type { Lease, Node, Pod } from '../../api/objects.ts';
 
 let server: SkiffServer;
 let client: Client;

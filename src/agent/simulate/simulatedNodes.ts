@@ -14,7 +14,7 @@ import { AddressPool, defaultPodCIDR, networkOf, nodeAddress } from './addresses
 import { conditionsOutdated, defaultCapacity, defaultLeaseDurationSeconds, leaseObject, microTime, nodeLeaseNamespace, nodeObject, nodeStatus, type SimulatedNode } from './nodeObject.ts';
 import { planPod } from './podStatus.ts';
 import { TimerWheel } from './timerWheel.ts';
-import type { Lease, Node, Pod } from './types.ts';
+import type { Lease, Node, Pod } from '../../api/objects.ts';
 
 export interface SimulatedNodesOptions {
   count: number;

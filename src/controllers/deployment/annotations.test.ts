@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { maxRevision, revisionHistoryAnnotation, revisionAnnotation, setNewReplicaSetAnnotations } from './annotations.ts';
 
 const deployment = (annotations: Record<string, string>): Deployment => ({

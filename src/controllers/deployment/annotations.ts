@@ -3,7 +3,7 @@
 // desired and max replicas for proportional scaling, and the Deployment's own annotations
 // copied onto its new ReplicaSet (kubernetes.io/change-cause is how `rollout history` reads).
 
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { desiredReplicas, maxSurge } from './fenceposts.ts';
 
 export const revisionAnnotation = 'deployment.kubernetes.io/revision';

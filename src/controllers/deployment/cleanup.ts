@@ -2,7 +2,7 @@
 // ReplicaSets (by revision) are deleted, but only those already scaled to and at zero pods.
 
 import { types } from '../../client/resourceTypes.ts';
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { isNotFound } from '../replicaSet/apiErrors.ts';
 import type { DeploymentSync } from './deploymentSync.ts';
 import { lowerRevisionFirst, replicasOf } from './replicaSets.ts';

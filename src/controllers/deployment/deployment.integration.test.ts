@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { types } from '../../client/resourceTypes.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import { startTestbed, waitFor, type Testbed } from '../garbageCollector/controllerTestbed.ts';
-import type { Deployment, Pod, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, Pod, ReplicaSet } from '../../api/objects.ts';
 import { isPodActive, isPodReady } from '../replicaSet/pods.ts';
 import { replicaSetController } from '../replicaSet/replicaSetController.ts';
 import { startReadyPods } from '../replicaSet/readyPods.ts';

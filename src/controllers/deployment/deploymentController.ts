@@ -10,7 +10,7 @@ import { types } from '../../client/resourceTypes.ts';
 import type { OwnerReference } from '../../api/kind.ts';
 import { selectorMatches } from '../../api/validation.ts';
 import { logUnlessConflict } from '../replicaSet/apiErrors.ts';
-import type { Deployment, Pod, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, Pod, ReplicaSet } from '../../api/objects.ts';
 import { controllerOf } from '../replicaSet/controllerRef.ts';
 import { selectsEverything } from '../replicaSet/selection.ts';
 import { syncDeployment } from './syncDeployment.ts';

@@ -6,7 +6,7 @@ import type { Client } from '../../client/client.ts';
 import type { EventRecorder } from '../../client/events.ts';
 import type { Lister } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
-import type { Deployment, Pod, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, Pod, ReplicaSet } from '../../api/objects.ts';
 import { compactStatus } from './progress.ts';
 
 export interface DeploymentSync {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Deployment } from '../replicaSet/types.ts';
+import type { Deployment } from '../../api/objects.ts';
 import { maxSurge, maxUnavailable, resolveFenceposts, scaledValue } from './fenceposts.ts';
 
 const deployment = (replicas: number, rollingUpdate: object | undefined, type = 'RollingUpdate'): Deployment => ({

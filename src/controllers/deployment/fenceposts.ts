@@ -2,7 +2,7 @@
 // percentages of surge round up, of unavailability round down; if both come to zero,
 // unavailability becomes 1 so a rollout can always proceed (surge might be blocked by quota).
 
-import type { Deployment } from '../replicaSet/types.ts';
+import type { Deployment } from '../../api/objects.ts';
 
 /** intstr.GetScaledValueFromIntOrPercent. */
 export function scaledValue(value: number | string | undefined, total: number, roundUp: boolean): number {

@@ -8,7 +8,7 @@
 
 import { types } from '../../client/resourceTypes.ts';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { controllerOf, controllerRefTo } from '../replicaSet/controllerRef.ts';
 import { errorMessage, isAlreadyExists, isNamespaceTerminating } from '../replicaSet/apiErrors.ts';
 import { maxRevision, revisionAnnotation, setDeploymentRevision, setNewReplicaSetAnnotations } from './annotations.ts';

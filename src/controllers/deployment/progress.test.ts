@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeploymentStatus } from 'kubernetes-types/apps/v1.js';
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { rfc3339 } from '../replicaSet/time.ts';
 import { calculateStatus, compactStatus, progressCheckDelayMs, rolloutStatus } from './progress.ts';
 

@@ -7,7 +7,7 @@
 
 import type { DeploymentCondition, DeploymentStatus } from 'kubernetes-types/apps/v1.js';
 import { semanticEqual } from '../../api/groups/semanticEqual.ts';
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { parseTime } from '../replicaSet/time.ts';
 import { desiredReplicas, maxUnavailable } from './fenceposts.ts';
 import { fromReplicaSetCondition, getCondition, newCondition, reasons, removeCondition, setCondition } from './conditions.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { proportionalScale } from './proportionalScale.ts';
 
 // The cases of upstream's TestScale: each ReplicaSet was last sized for the old replica count

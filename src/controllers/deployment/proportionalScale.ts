@@ -4,7 +4,7 @@
 // each was last scaled for), leftovers going to the largest, so a rollout's progress is
 // neither hastened nor undone by a scale.
 
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { maxReplicasOf } from './annotations.ts';
 import { desiredReplicas, isRollingUpdate, maxSurge } from './fenceposts.ts';
 import { activeReplicaSets, findActiveOrLatest, isSaturated, largerNewerFirst, largerOlderFirst, replicasOf, sumReplicas } from './replicaSets.ts';

@@ -1,7 +1,7 @@
 // The Recreate strategy, as upstream's rolloutRecreate: scale every old ReplicaSet to zero,
 // wait until none of their pods is left running, then create (or scale up) the new one.
 
-import type { Deployment, Pod, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, Pod, ReplicaSet } from '../../api/objects.ts';
 import { cleanupDeployment } from './cleanup.ts';
 import type { DeploymentSync, SyncResult } from './deploymentSync.ts';
 import { desiredReplicas } from './fenceposts.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { findActiveOrLatest, findNewReplicaSet, findOldReplicaSets, lowerRevisionFirst } from './replicaSets.ts';
 
 const template = (image: string, hash?: string) => ({

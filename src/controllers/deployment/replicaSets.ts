@@ -2,7 +2,7 @@
 // (its template equals the Deployment's, hash label aside), which are old, their orderings
 // and replica counts.
 
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { parseTime } from '../replicaSet/time.ts';
 import { equalIgnoreHash } from './templateHash.ts';
 import { desiredReplicasOf, revisionOf } from './annotations.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { maxSurge, maxUnavailable } from './fenceposts.ts';
 import { newReplicaSetTarget, oldReplicaSetsScaleDown } from './rolling.ts';
 import { newReplicaSetReplicas } from './newReplicaSet.ts';

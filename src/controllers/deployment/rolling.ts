@@ -3,7 +3,7 @@
 // far as maxUnavailable allows (their unhealthy pods first); when neither moves and the
 // rollout is complete, prunes history. The decisions are pure functions of the ReplicaSets.
 
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { cleanupDeployment } from './cleanup.ts';
 import type { DeploymentSync, SyncResult } from './deploymentSync.ts';
 import { desiredReplicas, isRollingUpdate, maxUnavailable } from './fenceposts.ts';

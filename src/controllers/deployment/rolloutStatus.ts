@@ -2,7 +2,7 @@
 // scaling and paused syncs, syncRolloutStatus (also progress) for rollouts. An unchanged
 // rollout still in progress asks to be looked at again when its deadline could pass.
 
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { updateDeploymentStatus, type DeploymentSync, type SyncResult } from './deploymentSync.ts';
 import { calculateStatus, progressCheckDelayMs, rolloutStatus, sameStatus } from './progress.ts';
 

@@ -2,7 +2,7 @@
 // reads) and saying so in a ScalingReplicaSet event, as upstream's scaleReplicaSet.
 
 import { types } from '../../client/resourceTypes.ts';
-import type { Deployment, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, ReplicaSet } from '../../api/objects.ts';
 import { replicasAnnotationsNeedUpdate, setReplicasAnnotations } from './annotations.ts';
 import type { DeploymentSync } from './deploymentSync.ts';
 import { desiredReplicas, maxSurge } from './fenceposts.ts';

@@ -6,7 +6,7 @@
 import { splitKey, indexes } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { selectorMatches } from '../../api/validation.ts';
-import type { Deployment, Pod, ReplicaSet } from '../replicaSet/types.ts';
+import type { Deployment, Pod, ReplicaSet } from '../../api/objects.ts';
 import { claimObjects, controllerRefTo, recheckOwner } from '../replicaSet/controllerRef.ts';
 import { controlledOrSelectable, selectsEverything } from '../replicaSet/selection.ts';
 import { desiredReplicasOf } from './annotations.ts';

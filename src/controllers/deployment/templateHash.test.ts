@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PodTemplateSpec } from '../replicaSet/types.ts';
+import type { PodTemplateSpec } from '../../api/objects.ts';
 import { computeHash, equalIgnoreHash, podTemplateHashLabel, safeEncodeString } from './templateHash.ts';
 
 const template: PodTemplateSpec = {

@@ -4,7 +4,7 @@
 // upstream's ("5d78c9869d") and are stable across restarts, but are not byte-equal to them.
 
 import { semanticEqual } from '../../api/groups/semanticEqual.ts';
-import type { PodTemplateSpec } from '../replicaSet/types.ts';
+import type { PodTemplateSpec } from '../../api/objects.ts';
 
 export const podTemplateHashLabel = 'pod-template-hash';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultTolerationSeconds } from './defaultTolerations.ts';
-import type { Pod } from './types.ts';
+import type { Pod } from '../../api/objects.ts';
 
 const pod = (tolerations?: object[]): Pod => ({ metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }], tolerations } }) as Pod;
 

@@ -3,7 +3,7 @@
 // `seconds` (upstream 300, --default-not-ready-toleration-seconds and
 // --default-unreachable-toleration-seconds), so its pods leave a failed node after that long.
 
-import type { Pod, Toleration } from './types.ts';
+import type { Pod, Toleration } from '../../api/objects.ts';
 import { taintKeys } from './taints.ts';
 
 /** The pod with the default tolerations added (the same object if it needs none). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { observeNodeHealth, type GracePeriods } from './nodeHealth.ts';
-import type { Lease, Node } from './types.ts';
+import type { Lease, Node } from '../../api/objects.ts';
 
 const grace: GracePeriods = { monitorMs: 40_000, startupMs: 60_000 };
 const t0 = Date.parse('2025-01-01T00:00:00Z');

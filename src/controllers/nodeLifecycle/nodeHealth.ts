@@ -3,7 +3,7 @@
 // this controller's own clock (never the node's timestamps, so clock skew does not matter).
 // Silent for longer than the grace period, its conditions become Unknown.
 
-import type { Lease, Node, NodeCondition } from './types.ts';
+import type { Lease, Node, NodeCondition } from '../../api/objects.ts';
 
 export interface NodeHealth {
   /** Our clock (ms) when the node was last heard from. */

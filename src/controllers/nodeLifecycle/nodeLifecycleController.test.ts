@@ -13,7 +13,7 @@ import { types } from '../../client/resourceTypes.ts';
 import { startSimulatedNodes, type SimulatedNodes } from '../../agent/simulate/simulatedNodes.ts';
 import { nodeLifecycleController } from './nodeLifecycleController.ts';
 import { taintEvictionController } from '../taintEviction/taintEvictionController.ts';
-import type { Node, Pod } from './types.ts';
+import type { Node, Pod } from '../../api/objects.ts';
 
 let server: SkiffServer;
 let client: Client;

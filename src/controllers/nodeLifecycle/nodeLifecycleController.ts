@@ -14,7 +14,7 @@ import { ApiError } from '../../apiserver/errors.ts';
 import { observeNodeHealth, rfc3339, type NodeHealth } from './nodeHealth.ts';
 import { hasTaint, notReadyNoExecute, swapTaints, unreachableNoExecute, updateTaints, withNoScheduleTaints } from './taints.ts';
 import { evictionRate, excludeDisruptionLabel, TokenBucket, zoneOf, zoneState, type DisruptionSettings, type ZoneState } from './zones.ts';
-import type { Lease, Node, NodeCondition, Pod } from './types.ts';
+import type { Lease, Node, NodeCondition, Pod } from '../../api/objects.ts';
 
 export interface NodeLifecycleSettings extends DisruptionSettings {
   nodeMonitorGracePeriodMs: number;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { notReadyNoExecute, swapTaints, unreachableNoExecute, withNoScheduleTaints } from './taints.ts';
-import type { Node } from './types.ts';
+import type { Node } from '../../api/objects.ts';
 
 function node(conditions: Record<string, string>, taints: object[] = [], unschedulable = false): Node {
   return {

@@ -6,7 +6,7 @@
 import type { Client } from '../../client/client.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { ApiError } from '../../apiserver/errors.ts';
-import type { Node, Taint } from './types.ts';
+import type { Node, Taint } from '../../api/objects.ts';
 import { rfc3339 } from './nodeHealth.ts';
 
 export const taintKeys = {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evictionRate, TokenBucket, zoneOf, zoneState } from './zones.ts';
 import { nodeLifecycleDefaults } from './nodeLifecycleController.ts';
-import type { Node, NodeCondition } from './types.ts';
+import type { Node, NodeCondition } from '../../api/objects.ts';
 
 const ready = (status: string) => ({ type: 'Ready', status }) as NodeCondition;
 const settings = nodeLifecycleDefaults;

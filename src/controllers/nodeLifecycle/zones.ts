@@ -3,7 +3,7 @@
 // down. A mostly-down small zone stops evicting (it is more likely the network than the
 // nodes), and when every zone is fully down the controller evicts nothing at all.
 
-import type { Node, NodeCondition } from './types.ts';
+import type { Node, NodeCondition } from '../../api/objects.ts';
 
 export type ZoneState = 'Initial' | 'Normal' | 'PartialDisruption' | 'FullDisruption';
 

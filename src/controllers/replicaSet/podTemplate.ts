@@ -3,7 +3,7 @@
 // and finalizers, its spec, and the controller reference.
 
 import type { OwnerReference } from '../../api/kind.ts';
-import type { Pod, PodTemplateSpec } from './types.ts';
+import type { Pod, PodTemplateSpec } from '../../api/objects.ts';
 
 export function podFromTemplate(template: PodTemplateSpec, ownerName: string, namespace: string, controllerRef: OwnerReference): Pod {
   const meta = template.metadata ?? {};

@@ -1,6 +1,6 @@
 // Pod facts the workload controllers count by, as upstream's podutil and controller helpers.
 
-import type { Pod } from './types.ts';
+import type { Pod } from '../../api/objects.ts';
 import { parseTime } from './time.ts';
 
 /** Counts toward a controller's replicas: not finished and not being deleted. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod } from './types.ts';
+import type { Pod } from '../../api/objects.ts';
 import { podsToDelete, podDeletionCostAnnotation } from './podsToDelete.ts';
 
 const now = Date.parse('2026-01-01T12:00:00Z');

@@ -6,7 +6,7 @@
 //   4. lower pod-deletion-cost first       8. created more recently first (log2 buckets)
 // Pods in the same log2 time bucket fall back to uid order, a stable pseudo-random pick.
 
-import type { Pod } from './types.ts';
+import type { Pod } from '../../api/objects.ts';
 import { isPodActive, isPodReady, podReadyCondition } from './pods.ts';
 import { parseTime } from './time.ts';
 

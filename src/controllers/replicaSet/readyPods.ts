@@ -5,7 +5,7 @@
 import type { Client } from '../../client/client.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
-import type { Pod } from './types.ts';
+import type { Pod } from '../../api/objects.ts';
 import { isPodReady } from './pods.ts';
 import { rfc3339 } from './time.ts';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { types } from '../../client/resourceTypes.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import { startTestbed, waitFor, waitForGone, type Testbed } from '../garbageCollector/controllerTestbed.ts';
-import type { Pod, ReplicaSet } from './types.ts';
+import type { Pod, ReplicaSet } from '../../api/objects.ts';
 import { isPodActive, isPodReady } from './pods.ts';
 import { replicaSetController } from './replicaSetController.ts';
 import { startReadyPods } from './readyPods.ts';

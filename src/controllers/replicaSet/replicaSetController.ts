@@ -9,7 +9,7 @@ import { types } from '../../client/resourceTypes.ts';
 import type { OwnerReference } from '../../api/kind.ts';
 import { selectorMatches } from '../../api/validation.ts';
 import { logUnlessConflict } from './apiErrors.ts';
-import type { Pod, ReplicaSet } from './types.ts';
+import type { Pod, ReplicaSet } from '../../api/objects.ts';
 import { createExpectations, type Expectations } from './expectations.ts';
 import { controllerOf } from './controllerRef.ts';
 import { isPodReady, podKey } from './pods.ts';

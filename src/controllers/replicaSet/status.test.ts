@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod, ReplicaSet } from './types.ts';
+import type { Pod, ReplicaSet } from '../../api/objects.ts';
 import { calculateReplicaSetStatus, nextAvailabilityMs, replicaSetStatusChanged } from './status.ts';
 
 const now = Date.parse('2026-01-01T12:00:00Z');

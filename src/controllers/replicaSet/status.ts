@@ -4,7 +4,7 @@
 
 import type { ReplicaSetCondition, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import { semanticEqual } from '../../api/groups/semanticEqual.ts';
-import type { Pod, ReplicaSet } from './types.ts';
+import type { Pod, ReplicaSet } from '../../api/objects.ts';
 import { isPodAvailable, isPodReady, msUntilAvailable } from './pods.ts';
 import { errorMessage } from './apiErrors.ts';
 import { rfc3339 } from './time.ts';

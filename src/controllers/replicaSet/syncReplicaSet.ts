@@ -8,7 +8,7 @@ import type { EventRecorder } from '../../client/events.ts';
 import { indexes, splitKey, type Lister } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { selectorMatches } from '../../api/validation.ts';
-import type { Pod, ReplicaSet } from './types.ts';
+import type { Pod, ReplicaSet } from '../../api/objects.ts';
 import type { Expectations } from './expectations.ts';
 import { claimObjects, controllerOf, controllerRefTo, recheckOwner } from './controllerRef.ts';
 import { controlledOrSelectable } from './selection.ts';

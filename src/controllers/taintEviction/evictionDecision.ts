@@ -4,7 +4,7 @@
 // since the taint came (its timeAdded), the soonest such deadline first. Counting from
 // timeAdded rather than from when this controller noticed keeps deadlines across restarts.
 
-import type { Taint, Toleration } from '../nodeLifecycle/types.ts';
+import type { Taint, Toleration } from '../../api/objects.ts';
 import { toleratesTaint } from './tolerations.ts';
 
 export type EvictionDecision = { action: 'keep' } | { action: 'evict' } | { action: 'wait'; untilMs: number };

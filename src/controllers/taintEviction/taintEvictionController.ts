@@ -11,7 +11,7 @@ import { types } from '../../client/resourceTypes.ts';
 import { createWorkQueue } from '../../client/workqueue.ts';
 import { ApiError } from '../../apiserver/errors.ts';
 import { rfc3339 } from '../nodeLifecycle/nodeHealth.ts';
-import type { Node, Pod, Taint } from '../nodeLifecycle/types.ts';
+import type { Node, Pod, Taint } from '../../api/objects.ts';
 import { evictionDecision } from './evictionDecision.ts';
 
 export const taintEvictionController: Controller = {

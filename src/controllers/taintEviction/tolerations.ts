@@ -2,7 +2,7 @@
 // toleration with no effect matches every effect, one with no key (operator Exists) every
 // key; Equal compares values, Exists does not.
 
-import type { Taint, Toleration } from '../nodeLifecycle/types.ts';
+import type { Taint, Toleration } from '../../api/objects.ts';
 
 export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
