@@ -19,6 +19,7 @@ export const agentUsage = `Usage:
   --node-name NAME             the node's name; with --simulate, nodes are NAME-0 .. NAME-<N-1> (default sim-0 ..)
   --node-labels k=v,...        labels for the node(s)
   --node-taints k=v:Effect,... taints the node(s) register with
+  --node-capacity k=v,...      simulated capacity over the default (cpu=8,memory=32Gi,pods=110)
   --start-delay-ms N           simulated pods stay ContainerCreating this long
   --node-lease-duration-seconds N   lease duration; renewed every N/4 s (default 40)
 `;
@@ -56,6 +57,7 @@ export async function runAgent(argv: string[]): Promise<number> {
       namePrefix: options.nodeName ? `${options.nodeName}-` : undefined,
       labels: options.labels,
       taints: options.taints,
+      capacity: options.capacity,
       startDelayMs: options.startDelayMs,
       leaseDurationSeconds: options.leaseDurationSeconds,
       signal: stopping.signal,
@@ -78,6 +80,7 @@ interface AgentOptions {
   nodeName: string | undefined;
   labels: Record<string, string>;
   taints: Taint[];
+  capacity: Record<string, string>;
   startDelayMs: number | undefined;
   leaseDurationSeconds: number | undefined;
 }
@@ -94,6 +97,7 @@ function parseOptions(argv: string[]): AgentOptions {
       'node-name': { type: 'string' },
       'node-labels': { type: 'string' },
       'node-taints': { type: 'string' },
+      'node-capacity': { type: 'string' },
       'start-delay-ms': { type: 'string' },
       'node-lease-duration-seconds': { type: 'string' },
     },
@@ -105,6 +109,7 @@ function parseOptions(argv: string[]): AgentOptions {
     nodeName: values['node-name'],
     labels: parseLabels(values['node-labels'] ?? ''),
     taints: parseTaints(values['node-taints'] ?? ''),
+    capacity: parseLabels(values['node-capacity'] ?? '', '--node-capacity'),
     startDelayMs: values['start-delay-ms'] === undefined ? undefined : positiveInteger('--start-delay-ms', values['start-delay-ms'], 0),
     leaseDurationSeconds: values['node-lease-duration-seconds'] === undefined ? undefined : positiveInteger('--node-lease-duration-seconds', values['node-lease-duration-seconds']),
   };
@@ -130,12 +135,12 @@ function positiveInteger(flag: string, value: string, min = 1): number {
   return n;
 }
 
-/** k=v,k2=v2 */
-export function parseLabels(text: string): Record<string, string> {
+/** k=v,k2=v2 (labels, or capacity with --node-capacity) */
+export function parseLabels(text: string, flag = '--node-labels'): Record<string, string> {
   const labels: Record<string, string> = {};
   for (const item of text.split(',').filter(Boolean)) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--node-labels: expected key=value, got "${item}"`);
+    if (eq <= 0) throw new UsageError(`${flag}: expected key=value, got "${item}"`);
     labels[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return labels;

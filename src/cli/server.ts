@@ -1,6 +1,6 @@
 // `skiff server`: the control plane in one process.
 
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -44,6 +44,15 @@ export async function runServer(options: ServerOptions): Promise<void> {
   }
 }
 
+async function serverIdentity(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'identity');
+  const saved = await readFile(file, 'utf8').then((s) => s.trim(), () => '');
+  if (saved) return saved;
+  const identity = `${hostname()}_${randomUUID()}`;
+  await writeFileAtomic(file, identity);
+  return identity;
+}
+
 async function serve(dataDir: string, options: ServerOptions, started: number): Promise<void> {
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   // The kubeconfig appears only once the server is ready: remove a previous run's.
@@ -71,7 +80,9 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
   server.setReady(true);
 
   // The control loops run beside the apiserver, talking to it in-process, each under a lease.
-  const identity = `${hostname()}_${randomUUID()}`;
+  // The identity is kept per data dir (which one server holds at a time), so a restarted
+  // server takes its own leases back at once instead of waiting for them to expire.
+  const identity = await serverIdentity(dataDir);
   const controllers = selectControllers(options.controllerSelection);
   const controllerManager = controllers.length > 0 ? startControllerManager(createInProcessClient(server, 'kube-controller-manager'), identity, controllers, options.controllers) : undefined;
   const scheduler = options.scheduler ? runWhileLeading({ client: createInProcessClient(server, 'kube-scheduler'), lease: 'kube-scheduler', identity, run: (ctx) => startScheduler(ctx) }) : undefined;

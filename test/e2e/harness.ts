@@ -18,6 +18,12 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
+/** Kills the child when the test process exits, if it is still running then. */
+export function killOnExit(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+}
+
 export interface RunResult {
   stdout: string;
   stderr: string;
@@ -60,8 +66,7 @@ export class SkiffServer {
     const child = spawn(process.execPath, [skiffMain, 'server', '--data-dir', this.dataDir, '--port', String(port), '--host', '127.0.0.1', ...this.#args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    live.add(child);
-    child.once('exit', () => live.delete(child));
+    killOnExit(child);
     child.stdout!.on('data', (d) => (this.#output += d));
     child.stderr!.on('data', (d) => (this.#output += d));
     this.#child = child;
@@ -113,8 +118,7 @@ export class SkiffServer {
   /** Starts kubectl in the background (for -w), collecting its output. */
   spawnKubectl(args: string[]): { child: ChildProcess; output: () => string } {
     const child = spawn(kubectlBinary, args, { env: { ...process.env, KUBECONFIG: this.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
-    live.add(child);
-    child.once('exit', () => live.delete(child));
+    killOnExit(child);
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
@@ -133,13 +137,16 @@ export function run(command: string, args: string[], options: { input?: string; 
   });
 }
 
+/** What waitFor resolves with: check()'s value once it is truthy. */
+export type Truthy<T> = Exclude<T, undefined | null | false | 0 | ''>;
+
 /** Polls until check() is truthy, or fails after timeoutMs naming what it waited for. */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number, what: string): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let delay = 10;
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as Truthy<T>;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 200);
