@@ -3,7 +3,7 @@
 
 import { Agent, request } from 'node:https';
 import { readFile } from 'node:fs/promises';
-import { SkiffServer } from '../test/e2e/harness.ts';
+import { SkiffServer, withoutControlLoops } from '../test/e2e/harness.ts';
 
 interface Client {
   call(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }>;
@@ -96,7 +96,8 @@ function expect(status: number, want: number, text: string): void {
 }
 
 export async function benchApi(): Promise<void> {
-  const server = await SkiffServer.start();
+  // The API alone: no scheduler chasing the 10,000 unschedulable pods.
+  const server = await SkiffServer.start(undefined, 0, withoutControlLoops);
   try {
     const api = await connect(server);
     const cms = '/api/v1/namespaces/default/configmaps';
