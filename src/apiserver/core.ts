@@ -213,24 +213,24 @@ export class ApiServerCore {
       if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
       const token = parseContinue(continueToken);
       // A token handed out with a 410 (revision -1) goes on at the newest revision.
-      return this.#listFromStore(storage, scope, matches, limit, Math.max(token.rv, 0), token.start, true);
+      return this.#listFromStore(scope, matches, limit, Math.max(token.rv, 0), token.start, true);
     }
     // Exact, or its legacy spelling (a limit with a resourceVersion): the store at that revision.
     if (match === 'Exact' || (limit && !match && rv !== '' && rv !== '0')) {
       const revision = parseResourceVersion(rv);
       if (revision > this.store.currentRevision()) throw tooLargeResourceVersion(revision, this.store.currentRevision());
-      return this.#listFromStore(storage, scope, matches, limit, revision, '', false);
+      return this.#listFromStore(scope, matches, limit, revision, '', false);
     }
     // Consistent ("": as of now) or not older than rv: the watch cache, once it has caught up.
     const wanted = rv === '' ? this.store.currentRevision() : parseResourceVersion(rv);
     await waitForCache(storage, wanted);
     // Pages come from the store, at a revision its continue tokens can return to.
-    if (limit && rv !== '0') return this.#listFromStore(storage, scope, matches, limit, 0, '', false);
+    if (limit && rv !== '0') return this.#listFromStore(scope, matches, limit, 0, '', false);
     const { items, revision } = storage.cache.list({ prefix: scope });
     return { items: items.filter((e) => matches(e.object)).map((e) => e.object), revision };
   }
 
-  async #listFromStore(storage: KindStorage, scope: string, matches: Predicate, limit: number | undefined, revision: number, start: string, continuing: boolean): Promise<ListResult> {
+  async #listFromStore(scope: string, matches: Predicate, limit: number | undefined, revision: number, start: string, continuing: boolean): Promise<ListResult> {
     const items: KubeObject[] = [];
     let after = start;
     let atRevision = revision;

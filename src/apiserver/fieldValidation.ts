@@ -4,14 +4,13 @@
 
 import type { Schema } from '../api/schema/schema.ts';
 import type { KubeObject } from '../api/kind.ts';
-import type { ApiServerCore } from './core.ts';
 import type { RequestContext } from './resources.ts';
 import { badRequest, type FieldError } from './errors.ts';
 import { schemaOf } from './schemas.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
-export function checkFields(api: ApiServerCore, ctx: RequestContext, obj: KubeObject, duplicates: string[], mode: FieldValidation): void {
+export function checkFields(ctx: RequestContext, obj: KubeObject, duplicates: string[], mode: FieldValidation): void {
   const { decl, version } = ctx.served;
   const schema = schemaOf(decl, version);
   const found = schema ? walkSchema(obj, schema) : { unknown: [], typeErrors: [] };

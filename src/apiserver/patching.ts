@@ -2,7 +2,6 @@
 
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../api/kind.ts';
-import type { ApiServerCore } from './core.ts';
 import type { RequestContext } from './resources.ts';
 import { apiVersionOf } from './resources.ts';
 import { checkFields, type FieldValidation } from './fieldValidation.ts';
@@ -23,7 +22,7 @@ export interface PatchOptions {
   schemaless?: boolean;
 }
 
-export async function applyPatchBody(api: ApiServerCore, ctx: RequestContext, type: string, target: KubeObject | undefined, body: Buffer, options: PatchOptions): Promise<KubeObject> {
+export async function applyPatchBody(ctx: RequestContext, type: string, target: KubeObject | undefined, body: Buffer, options: PatchOptions): Promise<KubeObject> {
   const { decl, version } = ctx.served;
   const schema = options.schemaless ? undefined : schemaOf(decl, version);
   const text = body.toString('utf8');
@@ -61,7 +60,7 @@ export async function applyPatchBody(api: ApiServerCore, ctx: RequestContext, ty
       throw unsupportedMediaType(type);
   }
   if (!result.ok) throw result.error;
-  if (!options.schemaless) checkFields(api, ctx, result.object, [], options.fieldValidation);
+  if (!options.schemaless) checkFields(ctx, result.object, [], options.fieldValidation);
   return result.object;
 }
 

@@ -150,12 +150,12 @@ function managerOf(ctx: RequestContext, params: WriteParams): string {
 }
 
 /** Decodes a body into the stored version of this kind, checking apiVersion, kind and fields. */
-async function readObject(api: ApiServerCore, ctx: RequestContext, params: WriteParams): Promise<KubeObject> {
+async function readObject(ctx: RequestContext, params: WriteParams): Promise<KubeObject> {
   const body = await readBody(ctx.req);
   const { object, duplicates } = decodeBody(body, ctx.req.headers['content-type'], params.fieldValidation !== 'Ignore');
   if (!object || typeof object !== 'object' || Array.isArray(object)) throw badRequest('Object \'Kind\' is missing in \'' + body.toString('utf8').slice(0, 100) + '\'');
   checkTypeMeta(ctx, object);
-  checkFields(api, ctx, object, duplicates, params.fieldValidation);
+  checkFields(ctx, object, duplicates, params.fieldValidation);
   return toStored(ctx.served, object);
 }
 
@@ -178,7 +178,7 @@ function checkTypeMeta(ctx: RequestContext, obj: KubeObject): void {
 
 async function create(api: ApiServerCore, ctx: RequestContext): Promise<void> {
   const params = writeParams(ctx);
-  const obj = await readObject(api, ctx, params);
+  const obj = await readObject(ctx, params);
   const created = await api.createObject(ctx.storage, ctx.info.namespace, obj, { dryRun: params.dryRun, manager: managerOf(ctx, params), user: ctx.user });
   sendObject(ctx, 201, created);
 }
@@ -219,7 +219,7 @@ function withPrecondition(current: KubeObject, next: KubeObject): KubeObject {
 
 async function update(api: ApiServerCore, ctx: RequestContext, merge: (current: KubeObject, next: KubeObject) => KubeObject): Promise<void> {
   const params = writeParams(ctx);
-  const next = await readObject(api, ctx, params);
+  const next = await readObject(ctx, params);
   const { namespace, name } = ctx.info;
   if (next.metadata?.name && next.metadata.name !== name) {
     throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
@@ -258,7 +258,7 @@ async function patch(api: ApiServerCore, ctx: RequestContext, onlyStatus = false
   const result = await api.updateObject(ctx.storage, namespace, name!, async (current) => {
     if (!current && !isApply) throw notFound(ctx.storage.decl, name!);
     const target = current ? fromStored(ctx.served, current) : undefined;
-    const patched = await applyPatchBody(api, ctx, type, target, body, { manager: managerOf(ctx, params), force, fieldValidation: params.fieldValidation });
+    const patched = await applyPatchBody(ctx, type, target, body, { manager: managerOf(ctx, params), force, fieldValidation: params.fieldValidation });
     if (!current) {
       created = true;
       return toStored(ctx.served, { ...patched, metadata: { ...patched.metadata, name, ...(ctx.storage.decl.namespaced ? { namespace } : {}) } });
@@ -346,7 +346,7 @@ async function handleScale(api: ApiServerCore, ctx: RequestContext): Promise<voi
     const scale = scaleOf(current);
     const wanted: any = ctx.info.verb === 'update'
       ? decodeBody(body, ctx.req.headers['content-type'], false).object
-      : await applyPatchBody(api, ctx, type, scale, body, { manager: managerOf(ctx, params), force: false, fieldValidation: 'Ignore', schemaless: true });
+      : await applyPatchBody(ctx, type, scale, body, { manager: managerOf(ctx, params), force: false, fieldValidation: 'Ignore', schemaless: true });
     const replicas = wanted?.spec?.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw invalid('Scale', 'autoscaling', name!, [{ type: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
