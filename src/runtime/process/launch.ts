@@ -1,0 +1,80 @@
+// How a container process is started. A small shell "shim" (detached: its own session and
+// process group) joins the container's cgroups, points its stdout/stderr at the container's
+// two FIFOs (opened read-write, so the writer never sees EPIPE while no runtime reads them:
+// output waits in the pipe for the next runtime instance), runs the container in the
+// foreground and writes `<exit code> <finish time>` to the exit file. It traps SIGTERM, so
+// the group-wide SIGTERM of stopContainer reaches the container while the shim survives to
+// record the exit. The container itself goes through an init script that sets up what it
+// needs inside its namespaces (hostname, bind mounts, user) and then execs the argv.
+
+import type { ContainerConfig } from '../runtime.ts';
+
+const SHIM = [
+  'exitfile=$1; out=$2; err=$3; procs=$4; shift 4',
+  'for f in $procs; do echo $$ > "$f" || exit 125; done',
+  'exec 1<>"$out" 2<>"$err" </dev/null',
+  'trap : TERM INT HUP',
+  '"$@"',
+  'code=$?',
+  'printf "%s %s\\n" "$code" "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" > "$exitfile.tmp" && mv "$exitfile.tmp" "$exitfile"',
+].join('\n');
+
+export interface LaunchPlan {
+  /** 'root': own namespaces and cgroups; 'rootless': a user+mount namespace only when there are mounts. */
+  mode: 'root' | 'rootless';
+  /** Root: PID 1 of the pod holder, whose network, UTS and IPC namespaces the container joins. */
+  podInitPid?: number;
+  /** Root: join the holder's PID namespace too (shareProcessNamespace) instead of a new one. */
+  sharePid?: boolean;
+  exitFile: string;
+  stdoutFifo: string;
+  stderrFifo: string;
+  cgroupProcsFiles: string[];
+}
+
+/** The argv (for /bin/sh) that starts the shim for this container. */
+export function shimArgv(config: ContainerConfig, plan: LaunchPlan): string[] {
+  return ['-c', SHIM, 'skiff-shim', plan.exitFile, plan.stdoutFifo, plan.stderrFifo, plan.cgroupProcsFiles.join(' '), ...containerArgv(config, plan)];
+}
+
+function containerArgv(config: ContainerConfig, plan: LaunchPlan): string[] {
+  const init: string[] = [];
+  for (const m of config.mounts) {
+    const dst = quote(m.containerPath);
+    // Creating a missing target would change the host's filesystem: refuse instead.
+    init.push(`[ -e ${dst} ] || { echo "skiff: mount path ${m.containerPath} does not exist on this host" >&2; exit 126; }`);
+    init.push(`mount --bind ${quote(m.hostPath)} ${dst}`);
+    if (m.readOnly) init.push(`mount -o remount,bind,ro ${dst}`);
+  }
+  init.push(`cd ${quote(config.workingDir || '/')} || exit 126`);
+  init.push(`exec ${userSwitch(config, plan).map(quote).join(' ')} "$@"`);
+  const initArgv = ['/bin/sh', '-c', init.join('\n'), 'skiff-init', ...config.argv];
+  if (plan.mode === 'root') {
+    // Its own mount namespace (with /proc of its PID namespace); its own PID namespace, with
+    // the container as PID 1, unless the pod shares one.
+    const enter = ['nsenter', `--target=${plan.podInitPid}`, '--net', '--uts', '--ipc', ...(plan.sharePid ? ['--pid'] : []), '--'];
+    const unshare = ['unshare', '--mount', '--propagation', 'private', '--mount-proc', ...(plan.sharePid ? [] : ['--pid', '--fork', '--kill-child']), '--'];
+    return [...enter, ...unshare, ...initArgv];
+  }
+  // Without root, bind mounts need a user namespace where we are root; the init script then
+  // maps back to our own uid in a nested one, so the container sees who it really runs as.
+  return config.mounts.length > 0 ? ['unshare', '--user', '--map-root-user', '--mount', '--propagation', 'private', '--', ...initArgv] : initArgv;
+}
+
+function userSwitch(config: ContainerConfig, plan: LaunchPlan): string[] {
+  if (plan.mode === 'rootless') {
+    if (config.mounts.length === 0) return [];
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    return ['unshare', '--user', `--map-user=${uid}`, `--map-group=${gid}`, '--'];
+  }
+  if (!config.user) return [];
+  const { uid, gid, supplementalGroups = [] } = config.user;
+  const groups = supplementalGroups.length > 0 ? `--groups=${supplementalGroups.join(',')}` : '--clear-groups';
+  return ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, groups, '--'];
+}
+
+/** Quotes a word for sh. */
+export function quote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}

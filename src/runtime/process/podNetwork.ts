@@ -1,0 +1,117 @@
+// Pod IPs and, as root, the pod's network: a network namespace `skiff-<uid8>` with a veth
+// whose host end is on the node's bridge. Pods reach each other across the bridge (layer 2)
+// and the host through the bridge address; the host never forwards their packets anywhere
+// (ip_forward is left as it is) and the cluster and service ranges get `unreachable` routes,
+// so nothing meant for them can leave the machine by the default route.
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface NodeNetwork {
+  bridge: string;
+  /** This node's pod range; its first address is the bridge's. */
+  podCIDR: string;
+  /** Ranges that must never leave the machine. */
+  rejectCIDRs: string[];
+}
+
+/** Without root: every pod gets its own loopback address (all of 127/8 is local on Linux). */
+export const LOOPBACK_POOL = '127.42.0.0/16';
+
+/** The lowest free host address of the range, skipping the network, gateway and broadcast. */
+export function allocateIp(cidr: string, used: ReadonlySet<string>): string {
+  const { base, size } = parseCidr(cidr);
+  for (let offset = 2; offset < size - 1; offset++) {
+    const ip = formatIp(base + offset);
+    if (!used.has(ip)) return ip;
+  }
+  throw new Error(`no free address left in ${cidr}`);
+}
+
+export function gatewayOf(cidr: string): string {
+  return formatIp(parseCidr(cidr).base + 1);
+}
+
+export function prefixOf(cidr: string): number {
+  return parseCidr(cidr).prefix;
+}
+
+function parseCidr(cidr: string): { base: number; prefix: number; size: number } {
+  const [address, prefixText] = cidr.split('/');
+  const prefix = Number(prefixText);
+  const octets = address!.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !(o >= 0 && o <= 255)) || !(prefix >= 8 && prefix <= 30)) {
+    throw new Error(`invalid IPv4 CIDR ${cidr}`);
+  }
+  const size = 2 ** (32 - prefix);
+  const value = octets.reduce((acc, o) => acc * 256 + o, 0);
+  return { base: value - (value % size), prefix, size };
+}
+
+function formatIp(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
+async function ip(...args: string[]): Promise<string> {
+  return (await run('ip', args)).stdout;
+}
+
+async function ipTolerating(pattern: RegExp, ...args: string[]): Promise<void> {
+  try {
+    await ip(...args);
+  } catch (error) {
+    if (!pattern.test(String((error as { stderr?: string }).stderr))) throw error;
+  }
+}
+
+/** Creates the bridge with the gateway address and the reject routes, when missing. */
+export async function ensureNodeNetwork(net: NodeNetwork): Promise<void> {
+  await ipTolerating(/File exists/, 'link', 'add', net.bridge, 'type', 'bridge');
+  await ipTolerating(/File exists|already assigned/, 'addr', 'add', `${gatewayOf(net.podCIDR)}/${prefixOf(net.podCIDR)}`, 'dev', net.bridge);
+  await ip('link', 'set', net.bridge, 'up');
+  // Longest prefix wins, so the bridge's own route still reaches local pods; anything else
+  // in these ranges is refused instead of following the default route off the machine.
+  for (const cidr of net.rejectCIDRs) await ipTolerating(/File exists/, 'route', 'add', 'unreachable', cidr);
+}
+
+/** Removes the bridge and the reject routes (tests; a node keeps them). */
+export async function removeNodeNetwork(net: NodeNetwork): Promise<void> {
+  await ipTolerating(/Cannot find device/, 'link', 'del', net.bridge);
+  for (const cidr of net.rejectCIDRs) await ipTolerating(/No such process/, 'route', 'del', 'unreachable', cidr);
+}
+
+export function netnsName(podUid: string): string {
+  return `skiff-${podUid.replace(/-/g, '').slice(0, 8)}`;
+}
+
+export function netnsPath(podUid: string): string {
+  return `/run/netns/${netnsName(podUid)}`;
+}
+
+/** The pod's namespace, its veth on the bridge, its address and a default route via the bridge. */
+export async function setUpPodNetwork(net: NodeNetwork, podUid: string, podIp: string): Promise<void> {
+  const ns = netnsName(podUid);
+  const hostEnd = `veth${ns.slice(6)}`;
+  await tearDownPodNetwork(podUid);
+  await ip('netns', 'add', ns);
+  try {
+    await ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
+    await ip('link', 'set', hostEnd, 'master', net.bridge, 'up');
+    await ip('-n', ns, 'link', 'set', 'lo', 'up');
+    await ip('-n', ns, 'addr', 'add', `${podIp}/${prefixOf(net.podCIDR)}`, 'dev', 'eth0');
+    await ip('-n', ns, 'link', 'set', 'eth0', 'up');
+    await ip('-n', ns, 'route', 'add', 'default', 'via', gatewayOf(net.podCIDR));
+  } catch (error) {
+    await tearDownPodNetwork(podUid);
+    throw error;
+  }
+}
+
+/** Deleting the namespace deletes its end of the veth, and with it the host's end. */
+export async function tearDownPodNetwork(podUid: string): Promise<void> {
+  const ns = netnsName(podUid);
+  await ipTolerating(/No such file|Cannot find/, 'netns', 'del', ns);
+  await ipTolerating(/Cannot find device/, 'link', 'del', `veth${ns.slice(6)}`);
+}

@@ -1,0 +1,474 @@
+// The `process` container runtime: each container is a host process started from the host's
+// filesystem. As root, a pod gets a network namespace on the node bridge, a cgroup per pod
+// and container, and each container its own mount, UTS, IPC and PID namespaces. Without
+// root, containers are plain processes and each pod gets a unique loopback IP.
+//
+// All state is on disk under rootDir (sandboxes/<id>.json, containers/<id>/container.json),
+// so a new instance over the same dir re-adopts what still runs. A running container is
+// known by its shim's pid plus start time (procStat.ts), never by pid alone; the shim writes
+// the exit code to disk itself, so an exit is recorded even while no runtime is up, and a
+// status query observes it by checking /proc (status is derived on every read, no watcher).
+
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Duplex } from 'node:stream';
+import { promisify } from 'node:util';
+import type { ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, PodSandboxConfig, SandboxStatus } from '../runtime.ts';
+import { cgroupPids, cgroupProcsFiles, cgroupUsage, createCgroup, oomKills, removeCgroup } from './cgroups.ts';
+import type { CriLogOptions } from './criLog.ts';
+import { quote, shimArgv } from './launch.ts';
+import { pumpLogs, type LogPump } from './logPump.ts';
+import { startPodHolder, stopPodHolder, type PodHolder } from './podHolder.ts';
+import { allocateIp, ensureNodeNetwork, LOOPBACK_POOL, netnsPath, setUpPodNetwork, tearDownPodNetwork, type NodeNetwork } from './podNetwork.ts';
+import { identify, isRunning, waitGone, type ProcessIdentity } from './procStat.ts';
+
+const run = promisify(execFile);
+
+export interface ProcessRuntimeOptions {
+  rootDir: string;
+  podCIDR?: string;
+  /** 'auto': root features when running as root. */
+  mode: 'auto' | 'root' | 'rootless';
+  /** Node bridge name (tests use their own). */
+  bridge?: string;
+  /** Cgroup path prefix under each hierarchy. */
+  cgroupParent?: string;
+  /** Ranges given `unreachable` host routes so they never leave the machine. */
+  rejectCIDRs?: string[];
+  log?: CriLogOptions;
+}
+
+export interface ProcessRuntime extends ContainerRuntime {
+  readonly mode: 'root' | 'rootless';
+  readonly network?: NodeNetwork;
+  /** Stops reading logs; containers keep running for the next instance to adopt. */
+  close(): void;
+}
+
+interface SandboxRecord {
+  id: string;
+  config: PodSandboxConfig;
+  state: 'ready' | 'notready';
+  ip: string;
+  createdAt: string;
+  /** Root mode: the process holding the pod's shared namespaces. */
+  holder?: PodHolder;
+}
+
+interface ContainerRecord {
+  id: string;
+  sandboxId: string;
+  config: ContainerConfig;
+  state: 'created' | 'running' | 'exited';
+  createdAt: string;
+  startedAt?: string;
+  shim?: ProcessIdentity;
+  finishedAt?: string;
+  exitCode?: number;
+  reason?: string;
+  message?: string;
+}
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRuntime {
+  const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
+  if (options.mode === 'root' && !isRoot) throw new Error('the process runtime in root mode needs root on Linux');
+  const mode = options.mode === 'auto' ? (isRoot ? 'root' : 'rootless') : options.mode;
+  const network: NodeNetwork | undefined =
+    mode === 'root'
+      ? { bridge: options.bridge ?? 'skiff0', podCIDR: options.podCIDR ?? '10.42.0.0/24', rejectCIDRs: options.rejectCIDRs ?? ['10.42.0.0/16', '10.43.0.0/16'] }
+      : undefined;
+  const cgroupParent = options.cgroupParent ?? 'skiff';
+  const sandboxDir = path.join(options.rootDir, 'sandboxes');
+  const containerDir = path.join(options.rootDir, 'containers');
+  fs.mkdirSync(sandboxDir, { recursive: true });
+  fs.mkdirSync(containerDir, { recursive: true });
+  let networkReady: Promise<void> | undefined;
+  const pumps = new Map<string, LogPump>();
+
+  const sandboxFile = (id: string) => path.join(sandboxDir, `${id}.json`);
+  const containerFile = (id: string, name = 'container.json') => path.join(containerDir, id, name);
+  const podCgroup = (sandboxId: string) => `${cgroupParent}/${sandboxId}`;
+  const containerCgroup = (r: ContainerRecord) => `${cgroupParent}/${r.sandboxId}/${r.id}`;
+
+  function readSandbox(id: string): SandboxRecord | undefined {
+    return readJson(sandboxFile(id));
+  }
+  function readContainer(id: string): ContainerRecord | undefined {
+    return readJson(containerFile(id));
+  }
+  function allSandboxes(): SandboxRecord[] {
+    return fs.readdirSync(sandboxDir).flatMap((f) => (f.endsWith('.json') ? (readSandbox(f.slice(0, -5)) ?? []) : []));
+  }
+  function allContainers(): ContainerRecord[] {
+    return fs.readdirSync(containerDir).flatMap((id) => readContainer(id) ?? []);
+  }
+
+  function startPump(r: ContainerRecord): void {
+    const pump = pumpLogs({ stdout: containerFile(r.id, 'stdout'), stderr: containerFile(r.id, 'stderr') }, r.config.logPath, options.log);
+    pumps.set(r.id, pump);
+    void pump.done.then(() => {
+      if (pumps.get(r.id) === pump) pumps.delete(r.id);
+    });
+  }
+
+  /** Derives the current state: a running record whose shim has gone is finalized from the exit file. */
+  function refresh(r: ContainerRecord): ContainerRecord {
+    if (r.state !== 'running' || (r.shim && isRunning(r.shim))) return r;
+    const [code, finishedAt] = readOr(containerFile(r.id, 'exit'), '').trim().split(' ');
+    const exitCode = code ? Number(code) : 137;
+    const oom = mode === 'root' && oomKills(containerCgroup(r)) > 0;
+    const done: ContainerRecord = {
+      ...r,
+      state: 'exited',
+      exitCode,
+      finishedAt: finishedAt ?? new Date().toISOString(),
+      reason: oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error',
+      ...(code ? {} : { message: 'the container shim was killed; its exit code is unknown' }),
+    };
+    writeJson(containerFile(r.id), done);
+    return done;
+  }
+
+  function toStatus(r: ContainerRecord): ContainerStatus {
+    return {
+      id: r.id,
+      sandboxId: r.sandboxId,
+      name: r.config.name,
+      attempt: r.config.attempt,
+      state: r.state,
+      createdAt: r.createdAt,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      exitCode: r.exitCode,
+      reason: r.reason,
+      message: r.message,
+      logPath: r.config.logPath,
+    };
+  }
+
+  function sandboxStatus(s: SandboxRecord): SandboxStatus {
+    return { id: s.id, uid: s.config.uid, name: s.config.name, namespace: s.config.namespace, state: s.state, ip: s.ip, createdAt: s.createdAt };
+  }
+
+  /** The process holding the container's namespaces: the first descendant of the shim in another PID namespace. */
+  function containerPid(r: ContainerRecord): number | undefined {
+    if (!r.shim || !isRunning(r.shim)) return undefined;
+    const shimNs = readLink(`/proc/${r.shim.pid}/ns/pid`);
+    let pid = r.shim.pid;
+    for (let depth = 0; depth < 4; depth++) {
+      const child = Number(readOr(`/proc/${pid}/task/${pid}/children`, '').trim().split(' ')[0]);
+      if (!child) return undefined;
+      if (mode === 'rootless' || readLink(`/proc/${child}/ns/pid`) !== shimNs) return child;
+      pid = child;
+    }
+    return undefined;
+  }
+
+  function containerEnv(r: ContainerRecord, sandbox: SandboxRecord | undefined): Record<string, string> {
+    const env: Record<string, string> = { PATH: DEFAULT_PATH, HOSTNAME: sandbox?.config.hostname ?? os.hostname() };
+    for (const { name, value } of r.config.env) env[name] = value;
+    return env;
+  }
+
+  async function stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    const r = readContainer(id);
+    if (!r || r.state !== 'running' || !r.shim || !isRunning(r.shim)) return;
+    // Without root the shim's group holds just the container's processes (the shim traps
+    // SIGTERM). As root, nsenter's forking parent would die of it, so SIGTERM goes to the
+    // container's main process, PID 1 of its namespace, as upstream runtimes do.
+    const main = mode === 'root' ? containerPid(r) : undefined;
+    if (main !== undefined) signal(main, 'SIGTERM');
+    else signalGroup(r.shim.pid, 'SIGTERM');
+    if (!(await waitGone(r.shim, Date.now() + Math.max(0, timeoutSeconds) * 1000))) {
+      // As root every process of the container's cgroup but the shim, which records the exit;
+      // without root (or should that not do) the shim's whole group.
+      if (mode === 'root') for (const pid of cgroupPids(containerCgroup(r))) if (pid !== r.shim.pid) signal(pid, 'SIGKILL');
+      if (mode === 'rootless' || !(await waitGone(r.shim, Date.now() + 5000))) signalGroup(r.shim.pid, 'SIGKILL');
+      await waitGone(r.shim, Date.now() + 10_000);
+      // When the shim died with its group, the container's exit is the SIGKILL's.
+      if (!fs.existsSync(containerFile(id, 'exit'))) fs.writeFileSync(containerFile(id, 'exit'), `137 ${new Date().toISOString()}\n`);
+    }
+    refresh(r);
+  }
+
+  async function teardownSandbox(s: SandboxRecord): Promise<void> {
+    for (const c of allContainers()) if (c.sandboxId === s.id) await stopContainer(c.id, 0);
+    if (s.holder) await stopPodHolder(s.holder);
+    if (mode === 'root' && !s.config.hostNetwork) await tearDownPodNetwork(s.config.uid);
+  }
+
+  // Re-adoption: keep collecting the logs of the containers a previous instance started.
+  for (const r of allContainers()) if (refresh(r).state === 'running') startPump(r);
+
+  return {
+    name: 'process',
+    version: '0.1.0',
+    mode,
+    network,
+
+    async runPodSandbox(config) {
+      const id = randomBytes(16).toString('hex');
+      if (network && !config.hostNetwork) {
+        networkReady ??= ensureNodeNetwork(network).catch((error: unknown) => {
+          networkReady = undefined;
+          throw error;
+        });
+        await networkReady;
+      }
+      // From reading the used addresses to writing the record nothing awaits, so concurrent
+      // calls never pick the same address; the record is written before the slower setup.
+      const used = new Set(allSandboxes().map((s) => s.ip));
+      const ip = config.hostNetwork ? hostIp() : allocateIp(network?.podCIDR ?? LOOPBACK_POOL, used);
+      const record: SandboxRecord = { id, config, state: 'ready', ip, createdAt: new Date().toISOString() };
+      writeJson(sandboxFile(id), record);
+      try {
+        if (mode === 'root') {
+          createCgroup(podCgroup(id), config.resources);
+          if (network && !config.hostNetwork) await setUpPodNetwork(network, config.uid, ip);
+          record.holder = await startPodHolder(config.hostname, config.hostNetwork ? undefined : netnsPath(config.uid), cgroupProcsFiles(podCgroup(id)));
+          writeJson(sandboxFile(id), record);
+        }
+      } catch (error) {
+        if (mode === 'root') {
+          if (!config.hostNetwork) await tearDownPodNetwork(config.uid);
+          removeCgroup(podCgroup(id));
+        }
+        fs.rmSync(sandboxFile(id), { force: true });
+        throw error;
+      }
+      return id;
+    },
+
+    async stopPodSandbox(id) {
+      const s = readSandbox(id);
+      if (!s) return;
+      await teardownSandbox(s);
+      writeJson(sandboxFile(id), { ...s, state: 'notready' });
+    },
+
+    async removePodSandbox(id) {
+      const s = readSandbox(id);
+      if (!s) return;
+      await teardownSandbox(s);
+      for (const c of allContainers()) if (c.sandboxId === id) await this.removeContainer(c.id);
+      if (mode === 'root') removeCgroup(podCgroup(id));
+      fs.rmSync(sandboxFile(id), { force: true });
+    },
+
+    async podSandboxStatus(id) {
+      const s = readSandbox(id);
+      return s && sandboxStatus(s);
+    },
+
+    async listPodSandboxes() {
+      return allSandboxes().map(sandboxStatus);
+    },
+
+    async createContainer(sandboxId, config) {
+      const s = readSandbox(sandboxId);
+      if (!s) throw new Error(`pod sandbox ${sandboxId} not found`);
+      if (s.state !== 'ready') throw new Error(`pod sandbox ${sandboxId} is not ready`);
+      const id = randomBytes(16).toString('hex');
+      fs.mkdirSync(path.join(containerDir, id));
+      await run('mkfifo', ['-m', '600', containerFile(id, 'stdout'), containerFile(id, 'stderr')]);
+      fs.mkdirSync(path.dirname(config.logPath), { recursive: true });
+      const record: ContainerRecord = { id, sandboxId, config, state: 'created', createdAt: new Date().toISOString() };
+      if (mode === 'root') createCgroup(containerCgroup(record), config.resources);
+      writeJson(containerFile(id), record);
+      return id;
+    },
+
+    async startContainer(id) {
+      const r = readContainer(id);
+      if (!r) throw new Error(`container ${id} not found`);
+      if (r.state !== 'created') throw new Error(`container ${id} is ${r.state}, not created`);
+      const s = readSandbox(r.sandboxId);
+      startPump(r);
+      const child = spawn(
+        '/bin/sh',
+        shimArgv(r.config, {
+          mode,
+          podInitPid: s?.holder?.initPid,
+          sharePid: s?.config.shareProcessNamespace,
+          exitFile: containerFile(id, 'exit'),
+          stdoutFifo: containerFile(id, 'stdout'),
+          stderrFifo: containerFile(id, 'stderr'),
+          cgroupProcsFiles: mode === 'root' ? cgroupProcsFiles(containerCgroup(r)) : [],
+        }),
+        { detached: true, stdio: 'ignore', env: containerEnv(r, s) },
+      );
+      const shim = child.pid !== undefined ? identify(child.pid) : undefined;
+      // Reap the shim when it exits while we run; a later instance sees it gone in /proc.
+      child.on('error', () => {});
+      child.unref();
+      if (!shim) {
+        pumps.get(id)?.detach();
+        throw new Error(`container ${id} could not be started`);
+      }
+      const started: ContainerRecord = { ...r, state: 'running', shim, startedAt: new Date().toISOString() };
+      writeJson(containerFile(id), started);
+      // As root, started means its namespaces exist (exec and stop need its main process).
+      const deadline = Date.now() + 5000;
+      while (mode === 'root' && containerPid(started) === undefined && isRunning(shim) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    },
+
+    stopContainer,
+
+    async removeContainer(id) {
+      const r = readContainer(id);
+      if (!r) return;
+      await stopContainer(id, 0);
+      const pump = pumps.get(id);
+      if (pump) {
+        // A process the container left behind may still hold the pipes open: stop waiting then.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([pump.done, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+        clearTimeout(timer);
+        pump.detach();
+      }
+      if (mode === 'root') removeCgroup(containerCgroup(r));
+      fs.rmSync(path.join(containerDir, id), { recursive: true, force: true });
+    },
+
+    async containerStatus(id) {
+      const r = readContainer(id);
+      return r && toStatus(refresh(r));
+    },
+
+    async listContainers(sandboxId) {
+      return allContainers()
+        .filter((r) => sandboxId === undefined || r.sandboxId === sandboxId)
+        .map((r) => toStatus(refresh(r)));
+    },
+
+    async exec(containerId, argv, execOptions) {
+      const r = readContainer(containerId);
+      if (!r) throw new Error(`container ${containerId} not found`);
+      const s = readSandbox(r.sandboxId);
+      let command = argv;
+      if (mode === 'root') {
+        const pid = containerPid(refresh(r));
+        if (pid === undefined) throw new Error(`container ${containerId} is not running`);
+        const user = r.config.user ? ['setpriv', `--reuid=${r.config.user.uid}`, `--regid=${r.config.user.gid}`, '--clear-groups', '--'] : [];
+        command = ['nsenter', `--target=${pid}`, '--mount', '--uts', '--ipc', '--pid', '--net', `--wd=${r.config.workingDir || '/'}`, '--', ...user, ...argv];
+      }
+      // A terminal through script(1): no native module needed; resizes are not passed on yet.
+      if (execOptions.tty) command = ['script', '--quiet', '--return', '--flush', '--command', command.map(quote).join(' '), '/dev/null'];
+      const child = spawn(command[0]!, command.slice(1), {
+        cwd: mode === 'rootless' ? r.config.workingDir || undefined : undefined,
+        env: containerEnv(r, s),
+        stdio: [execOptions.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      });
+      if (execOptions.stdin && child.stdin) {
+        child.stdin.on('error', () => {});
+        execOptions.stdin.pipe(child.stdin);
+      }
+      if (execOptions.stdout) child.stdout!.pipe(execOptions.stdout, { end: false });
+      else child.stdout!.resume();
+      if (execOptions.stderr) child.stderr!.pipe(execOptions.stderr, { end: false });
+      else child.stderr!.resume();
+      return new Promise<number>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code, sig) => resolve(code ?? 128 + (sig ? os.constants.signals[sig] : 0)));
+      });
+    },
+
+    async portForward(sandboxId, port) {
+      const s = readSandbox(sandboxId);
+      if (!s) throw new Error(`pod sandbox ${sandboxId} not found`);
+      if (mode === 'root' && !s.config.hostNetwork) {
+        // A relay inside the pod's network namespace, so the pod's own 127.0.0.1 is reachable.
+        const relay = `const s=require('net').connect(${Number(port)},'127.0.0.1');process.stdin.pipe(s);s.pipe(process.stdout);s.on('error',e=>{process.stderr.write(e.message);process.exit(1)})`;
+        const child = spawn('nsenter', [`--net=${netnsPath(s.config.uid)}`, '--', process.execPath, '-e', relay], { stdio: ['pipe', 'pipe', 'ignore'] });
+        const duplex = Duplex.from({ readable: child.stdout, writable: child.stdin });
+        duplex.on('close', () => child.kill());
+        return duplex;
+      }
+      const socket = net.connect(port, s.ip);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('error', reject);
+      });
+      return socket;
+    },
+
+    async stats(containerId) {
+      const r = readContainer(containerId);
+      if (!r || refresh(r).state !== 'running') return undefined;
+      const usage = mode === 'root' ? cgroupUsage(containerCgroup(r)) : processUsage(containerPid(r));
+      return usage && { ...usage, timestamp: new Date().toISOString() };
+    },
+
+    close() {
+      for (const pump of pumps.values()) pump.detach();
+      pumps.clear();
+    },
+  };
+}
+
+/** Without cgroups: the container's main process (and its reaped children), from /proc. */
+function processUsage(pid: number | undefined): Omit<ContainerStats, 'timestamp'> | undefined {
+  if (pid === undefined) return undefined;
+  const stat = readOr(`/proc/${pid}/stat`, '');
+  const statm = readOr(`/proc/${pid}/statm`, '');
+  if (!stat || !statm) return undefined;
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const ticks = f[11]! + f[12]! + f[13]! + f[14]!; // utime stime cutime cstime
+  const tickNanos = 1e9 / 100; // USER_HZ is 100 on Linux
+  const pageSize = 4096;
+  return { cpuUsageNanos: ticks * tickNanos, memoryWorkingSetBytes: Number(statm.split(' ')[1]) * pageSize };
+}
+
+function hostIp(): string {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+function signalGroup(pgid: number, sig: NodeJS.Signals): void {
+  signal(-pgid, sig);
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+function readJson<T>(file: string): T | undefined {
+  const text = readOr(file, '');
+  return text ? (JSON.parse(text) as T) : undefined;
+}
+
+/** Written to a temporary file then renamed, so a crash never leaves half a record. */
+function writeJson(file: string, value: unknown): void {
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(value));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function readOr(file: string, fallback: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
+
+function readLink(file: string): string | undefined {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return undefined;
+  }
+}
