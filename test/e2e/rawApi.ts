@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 // Raw HTTPS requests and watch streams against a SkiffServer, for what the e2e tests check
 // below kubectl: exact status codes, Status bodies, headers and watch events.
 
@@ -19,6 +20,11 @@ export interface RequestOptions {
   accept?: string;
   /** Send the admin bearer token (default true). */
   auth?: boolean;
+}
+
+/** Asserts a response's status code, showing its body when it differs. */
+export function expectStatus(res: RawResponse, code: number): void {
+  assert.equal(res.status, code, res.text);
 }
 
 export const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io';

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SkiffServer } from './harness.ts';
-import { RawApi, type RawResponse } from './rawApi.ts';
+import { RawApi, expectStatus } from './rawApi.ts';
 
 let server: SkiffServer;
 let api: RawApi;
@@ -14,10 +14,6 @@ before(async () => {
   api = await RawApi.of(server);
 });
 after(() => server?.stop());
-
-function expectStatus(res: RawResponse, code: number): void {
-  assert.equal(res.status, code, res.text);
-}
 
 async function createNamespace(name: string): Promise<void> {
   expectStatus(await api.request('POST', '/api/v1/namespaces', { metadata: { name } }), 201);

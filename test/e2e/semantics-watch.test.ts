@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SkiffServer } from './harness.ts';
-import { RawApi, tableAccept, summary, type RawResponse } from './rawApi.ts';
+import { RawApi, expectStatus, tableAccept, summary } from './rawApi.ts';
 
 let server: SkiffServer;
 let api: RawApi;
@@ -18,10 +18,6 @@ before(async () => {
   api = await RawApi.of(server);
 });
 after(() => server?.stop());
-
-function expectStatus(res: RawResponse, code: number): void {
-  assert.equal(res.status, code, res.text);
-}
 
 const merge = { contentType: 'application/merge-patch+json' };
 

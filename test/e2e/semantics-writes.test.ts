@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SkiffServer, waitFor } from './harness.ts';
-import { RawApi, type RawResponse } from './rawApi.ts';
+import { RawApi, expectStatus, type RawResponse } from './rawApi.ts';
 
 let server: SkiffServer;
 let api: RawApi;
@@ -15,10 +15,6 @@ before(async () => {
   api = await RawApi.of(server);
 });
 after(() => server?.stop());
-
-function expectStatus(res: RawResponse, code: number): void {
-  assert.equal(res.status, code, res.text);
-}
 
 const merge = { contentType: 'application/merge-patch+json' };
 const configMaps = '/api/v1/namespaces/default/configmaps';
