@@ -1,22 +1,27 @@
-// `skiff agent`: joins nodes to a cluster. For now only simulated ones (--simulate N); real
-// nodes (the kubelet proper) arrive with issue 4.
+// `skiff agent`: joins a node to a cluster: this machine (the kubelet on the process runtime),
+// or N simulated ones (--simulate N).
 
 import { readFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import { createHttpClient, loadKubeconfig, type HttpClientConfig } from '../client/httpClient.ts';
 import { createInformerFactory } from '../client/informer.ts';
 import { startSimulatedNodes } from '../agent/simulate/simulatedNodes.ts';
+import { startRealNode } from '../agent/node/realNode.ts';
 
 export const agentUsage = `Usage:
-  skiff agent --server URL --token TOKEN --simulate N [options]
+  skiff agent --server URL --token TOKEN --ca-file FILE [options]
+  skiff agent --server URL --token TOKEN --ca-file FILE --simulate N [options]
 
   --server URL                 the API server, https://host:port
   --token TOKEN                the join token (DIR/node-token on the server)
   --ca-file FILE               the cluster CA (else $SKIFF_CA_FILE)
   --kubeconfig FILE            server, CA (and token, unless --token) from a kubeconfig instead
   --simulate N                 run N simulated nodes (kwok-style) instead of a real one
-  --node-name NAME             the node's name; with --simulate, nodes are NAME-0 .. NAME-<N-1> (default sim-0 ..)
+  --node-name NAME             the node's name (default: the host name); with --simulate, nodes are NAME-0 .. NAME-<N-1> (default sim-0 ..)
+  --data-dir DIR               the node's state: pod records, volumes, logs (default $SKIFF_DATA_DIR/agent, else ~/.skiff/agent)
   --node-labels k=v,...        labels for the node(s)
   --node-taints k=v:Effect,... taints the node(s) register with
   --node-capacity k=v,...      simulated capacity over the default (cpu=8,memory=32Gi,pods=110)
@@ -38,10 +43,6 @@ export async function runAgent(argv: string[]): Promise<number> {
     console.error(`skiff agent: ${(err as Error).message}\n\n${agentUsage}`);
     return 2;
   }
-  if (options.simulate === undefined) {
-    console.error('skiff agent: real nodes arrive with issue 4; for now run simulated ones with --simulate N');
-    return 2;
-  }
 
   const client = createHttpClient({ ...options.client, userAgent: 'kubelet' });
   const informers = createInformerFactory(client);
@@ -52,6 +53,23 @@ export async function runAgent(argv: string[]): Promise<number> {
   });
   void signalled.then(() => stopping.abort());
   try {
+    if (options.simulate === undefined) {
+      const node = await startRealNode({
+        client, informers,
+        nodeName: options.nodeName ?? hostname().toLowerCase(),
+        dataDir: options.dataDir,
+        labels: options.labels,
+        taints: options.taints,
+        leaseDurationSeconds: options.leaseDurationSeconds,
+        signal: stopping.signal,
+      });
+      const ms = Math.round(performance.now() - started);
+      console.log(`skiff agent: node ${node.nodeName} registered (podCIDR ${node.podCIDR}, ${node.mode} runtime, data in ${options.dataDir}) in ${ms} ms`);
+      const signal = await signalled;
+      console.log(`skiff agent: ${signal} received, stopping (containers keep running)`);
+      await node.stop();
+      return 0;
+    }
     const sim = await startSimulatedNodes(client, informers, {
       count: options.simulate,
       namePrefix: options.nodeName ? `${options.nodeName}-` : undefined,
@@ -78,6 +96,7 @@ interface AgentOptions {
   client: HttpClientConfig;
   simulate: number | undefined;
   nodeName: string | undefined;
+  dataDir: string;
   labels: Record<string, string>;
   taints: Taint[];
   capacity: Record<string, string>;
@@ -95,6 +114,7 @@ function parseOptions(argv: string[]): AgentOptions {
       kubeconfig: { type: 'string' },
       simulate: { type: 'string' },
       'node-name': { type: 'string' },
+      'data-dir': { type: 'string' },
       'node-labels': { type: 'string' },
       'node-taints': { type: 'string' },
       'node-capacity': { type: 'string' },
@@ -107,6 +127,7 @@ function parseOptions(argv: string[]): AgentOptions {
     client: clientConfig(values.server, values.token, values['ca-file'] ?? process.env.SKIFF_CA_FILE, values.kubeconfig),
     simulate: values.simulate === undefined ? undefined : positiveInteger('--simulate', values.simulate),
     nodeName: values['node-name'],
+    dataDir: resolve(values['data-dir'] ?? join(process.env.SKIFF_DATA_DIR ?? join(homedir(), '.skiff'), 'agent')),
     labels: parseLabels(values['node-labels'] ?? ''),
     taints: parseTaints(values['node-taints'] ?? ''),
     capacity: parseLabels(values['node-capacity'] ?? '', '--node-capacity'),

@@ -18,7 +18,7 @@ import { ConfigError } from './downward.ts';
 import { containerArgv, containerEnv } from './envVars.ts';
 import { execIn, httpGet, sleepFor, type Outcome } from './handlers.ts';
 import { podStatus, isSidecar, type Waiting } from './podStatus.ts';
-import type { Prober } from './prober.ts';
+import type { DeclaredProbes, Prober } from './prober.ts';
 import { hasExited, isRunning, succeeded, viewOf, type RuntimeView } from './runtimeView.ts';
 import type { StatusManager } from './statusManager.ts';
 import { containerMounts, setUpVolumes, type VolumeSources } from './volumes.ts';
@@ -329,11 +329,16 @@ async function writeStatus(pod: Pod, ctx: SyncContext, record: PodRecord, view: 
     runtimeName: ctx.runtime.name,
     hostIPs: ctx.hostIPs,
     waiting: record.waiting,
-    ready: (name, id) => ctx.prober.ready(uid, name, id),
-    started: (name, id) => ctx.prober.started(uid, name, id),
+    ready: (name, id) => ctx.prober.ready(uid, name, id, declaredProbes(pod, name)),
+    started: (name, id) => ctx.prober.started(uid, name, id, declaredProbes(pod, name)),
     now: new Date(),
   });
   await ctx.statuses.set(pod, status);
+}
+
+function declaredProbes(pod: Pod, name: string): DeclaredProbes {
+  const container = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c) => c.name === name);
+  return { readiness: !!container?.readinessProbe, startup: !!container?.startupProbe };
 }
 
 /** Go's time.Duration formatting for whole seconds and minutes ("10s", "2m40s", "5m0s"). */

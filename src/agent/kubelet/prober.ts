@@ -70,23 +70,26 @@ export class Prober {
     }
   }
 
-  /** The result for a container, or undefined if it has no such probe. */
+  /** The result for a container, or undefined if it has no such probe (or its worker is not set up yet). */
   result(uid: string, name: string, id: string, kind: ProbeKind): ProbeResult | undefined {
     const worker = this.#workers.get(uid)?.get(`${name}/${kind}`);
     if (!worker) return undefined;
     return worker.containerId === id ? worker.state.result : new ProbeState(kind, {}).result;
   }
 
-  /** Started: no startup probe, or it passed. */
-  started(uid: string, name: string, id: string): boolean {
+  /**
+   * Started: no startup probe, or it passed. `declared` says which probes the container's
+   * spec has: one declared but not yet running (no worker yet) has not passed.
+   */
+  started(uid: string, name: string, id: string, declared: DeclaredProbes = {}): boolean {
     const r = this.result(uid, name, id, 'startup');
-    return r === undefined || r === 'success';
+    return r === undefined ? !declared.startup : r === 'success';
   }
 
   /** Ready: started, and no readiness probe or it passes. */
-  ready(uid: string, name: string, id: string): boolean {
+  ready(uid: string, name: string, id: string, declared: DeclaredProbes = {}): boolean {
     const r = this.result(uid, name, id, 'readiness');
-    return this.started(uid, name, id) && (r === undefined || r === 'success');
+    return this.started(uid, name, id, declared) && (r === undefined ? !declared.readiness : r === 'success');
   }
 
   stopPod(uid: string): void {
@@ -129,4 +132,10 @@ export class Prober {
     worker.stopped = true;
     clearTimeout(worker.timer);
   }
+}
+
+/** Which probes a container's spec declares. */
+export interface DeclaredProbes {
+  readiness?: boolean;
+  startup?: boolean;
 }

@@ -5,15 +5,15 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Taint } from 'kubernetes-types/core/v1.js';
-import { ApiError } from '../../apiserver/errors.ts';
 import type { Client } from '../../client/client.ts';
 import { keyOf, splitKey, type InformerFactory } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { createWorkQueue } from '../../client/workqueue.ts';
 import { AddressPool, defaultPodCIDR, networkOf, nodeAddress } from './addresses.ts';
-import { conditionsOutdated, defaultCapacity, defaultLeaseDurationSeconds, leaseObject, microTime, nodeLeaseNamespace, nodeObject, nodeStatus, type SimulatedNode } from './nodeObject.ts';
+import { conditionsOutdated, defaultCapacity, defaultLeaseDurationSeconds, nodeObject, nodeStatus, type SimulatedNode } from './nodeObject.ts';
 import { planPod } from './podStatus.ts';
 import { TimerWheel } from './timerWheel.ts';
+import { isApiError, renewNodeLease } from '../node/nodeLease.ts';
 import type { Lease, Node, Pod } from '../../api/objects.ts';
 
 export interface SimulatedNodesOptions {
@@ -124,24 +124,7 @@ export async function startSimulatedNodes(client: Client, informers: InformerFac
   };
 
   const renewLease = async (state: NodeState) => {
-    const now = new Date();
-    const { name } = state.node;
-    if (state.lease) {
-      try {
-        state.lease = await client.update<Lease>(types.leases, renewed(state.lease, now));
-        return;
-      } catch (err) {
-        if (!isApiError(err, 404, 409)) throw err;
-        state.lease = undefined;
-      }
-    }
-    const existing = await client.get<Lease>(types.leases, nodeLeaseNamespace, name).catch((err) => {
-      if (isApiError(err, 404)) return undefined;
-      throw err;
-    });
-    state.lease = existing
-      ? await client.update<Lease>(types.leases, renewed(existing, now))
-      : await client.create<Lease>(types.leases, leaseObject(name, state.uid, leaseDuration, now));
+    state.lease = await renewNodeLease(client, state.lease, { nodeName: state.node.name, nodeUid: state.uid, leaseDurationSeconds: leaseDuration });
   };
 
   const heartbeat = async (state: NodeState) => {
@@ -252,14 +235,6 @@ export async function startSimulatedNodes(client: Client, informers: InformerFac
     wheel.start();
   }
   return { nodeNames: [...states.keys()], stop };
-}
-
-function renewed(lease: Lease, now: Date): Lease {
-  return { ...lease, spec: { ...lease.spec, renewTime: microTime(now) } };
-}
-
-function isApiError(err: unknown, ...codes: number[]): boolean {
-  return err instanceof ApiError && codes.includes(err.code);
 }
 
 /** Runs fn over items with at most `limit` at a time. */
