@@ -17,7 +17,7 @@ import { getJson } from './agents.ts';
 import { podCIDRFor } from '../../src/agent/node/realNode.ts';
 import { createProcessRuntime } from '../../src/runtime/process/processRuntime.ts';
 import { netnsName, removeNodeNetwork } from '../../src/runtime/process/podNetwork.ts';
-import { cgroupProcsFiles } from '../../src/runtime/process/cgroups.ts';
+import { cgroupProcsFiles, removeCgroup } from '../../src/runtime/process/cgroups.ts';
 import { isRunning, type ProcessIdentity } from '../../src/runtime/process/procStat.ts';
 
 const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
@@ -28,9 +28,11 @@ let agent: ChildProcess;
 let agentOutput = '';
 /** Root mode: whether the node bridge was there before (else it is ours to remove). */
 let bridgeExisted = false;
+let cgroupExisted = false;
 
 before(async () => {
   bridgeExisted = isRoot && (await run('ip', ['link', 'show', 'skiff0'])).code === 0;
+  cgroupExisted = cgroupProcsFiles('skiff').some((f) => existsSync(f));
   server = await SkiffServer.start();
   dataDir = await mkdtemp(join(tmpdir(), 'skiff-agent-'));
   await startAgent();
@@ -95,6 +97,7 @@ after(async () => {
     }
     runtime.close();
     if (isRoot && !bridgeExisted) await removeNodeNetwork(runtime.network!);
+    if (isRoot && !cgroupExisted) removeCgroup('skiff'); // the runtime's parent cgroup, empty by now
     await rm(dataDir, { recursive: true, force: true });
   }
   await server?.stop();
