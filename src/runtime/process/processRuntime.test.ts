@@ -2,6 +2,7 @@
 // processes, CRI logs with rotation, exit codes, graceful stop and re-adoption by a second
 // runtime instance over the same directory.
 
+import { waitFor } from '../../../test/e2e/harness.ts';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -44,15 +45,8 @@ async function run(sandboxId: string, c: ContainerConfig, on = runtime): Promise
   return id;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** The harness's waitFor, with the argument order these tests read best in. */
+const until = <T>(what: string, probe: () => Promise<T> | T, ms = 8000) => waitFor(probe, ms, what);
 
 async function exited(id: string, on = runtime): Promise<ContainerStatus> {
   return until(`container ${id} to exit`, async () => {

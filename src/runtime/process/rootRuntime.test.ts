@@ -2,6 +2,7 @@
 // UTS and PID namespaces. Runs only as root; uses its own bridge, pod range and cgroup
 // parent, and removes all of them afterwards.
 
+import { waitFor } from '../../../test/e2e/harness.ts';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -71,15 +72,8 @@ async function run(sandboxId: string, c: ContainerConfig): Promise<string> {
   return id;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** The harness's waitFor, with the argument order these tests read best in. */
+const until = <T>(what: string, probe: () => Promise<T> | T, ms = 10_000) => waitFor(probe, ms, what);
 
 async function exited(id: string): Promise<ContainerStatus> {
   return until(`container ${id} to exit`, async () => {
