@@ -105,6 +105,20 @@ function fail(token: string): never {
 
 type Facts = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
+/** Container and EphemeralContainer share their fields' list and patch markers upstream. */
+const containerFacts: Readonly<Record<string, string>> = {
+  args: 'list=atomic',
+  command: 'list=atomic',
+  env: 'list=map:name patch=merge:name',
+  envFrom: 'list=atomic',
+  imagePullPolicy: 'enum=core.v1.PullPolicy',
+  ports: 'list=map:containerPort,protocol patch=merge:containerPort',
+  resizePolicy: 'list=atomic',
+  terminationMessagePolicy: 'enum=core.v1.TerminationMessagePolicy',
+  volumeDevices: 'list=map:devicePath patch=merge:devicePath',
+  volumeMounts: 'list=map:mountPath patch=merge:mountPath',
+};
+
 const fieldFacts: Facts = {
   'admissionregistration.v1.MatchResources': {
     excludeResourceRules: 'list=atomic',
@@ -369,18 +383,7 @@ const fieldFacts: Facts = {
   'core.v1.ConfigMapVolumeSource': {
     items: 'list=atomic',
   },
-  'core.v1.Container': {
-    args: 'list=atomic',
-    command: 'list=atomic',
-    env: 'list=map:name patch=merge:name',
-    envFrom: 'list=atomic',
-    imagePullPolicy: 'enum=core.v1.PullPolicy',
-    ports: 'list=map:containerPort,protocol patch=merge:containerPort',
-    resizePolicy: 'list=atomic',
-    terminationMessagePolicy: 'enum=core.v1.TerminationMessagePolicy',
-    volumeDevices: 'list=map:devicePath patch=merge:devicePath',
-    volumeMounts: 'list=map:mountPath patch=merge:mountPath',
-  },
+  'core.v1.Container': containerFacts,
   'core.v1.ContainerImage': {
     names: 'list=atomic',
     sizeBytes: 'int64',
@@ -409,18 +412,7 @@ const fieldFacts: Facts = {
   'core.v1.Endpoints': {
     subsets: 'list=atomic',
   },
-  'core.v1.EphemeralContainer': {
-    args: 'list=atomic',
-    command: 'list=atomic',
-    env: 'list=map:name patch=merge:name',
-    envFrom: 'list=atomic',
-    imagePullPolicy: 'enum=core.v1.PullPolicy',
-    ports: 'list=map:containerPort,protocol patch=merge:containerPort',
-    resizePolicy: 'list=atomic',
-    terminationMessagePolicy: 'enum=core.v1.TerminationMessagePolicy',
-    volumeDevices: 'list=map:devicePath patch=merge:devicePath',
-    volumeMounts: 'list=map:mountPath patch=merge:mountPath',
-  },
+  'core.v1.EphemeralContainer': containerFacts,
   'core.v1.ExecAction': {
     command: 'list=atomic',
   },
