@@ -15,6 +15,7 @@ import { serveWatch } from './watch.ts';
 import { applyPatchBody } from './patching.ts';
 import { checkFields, type FieldValidation } from './fieldValidation.ts';
 import type { KindStorage, DeleteOptions } from './storage.ts';
+import type { NodeDialer, Upgrade } from './nodeDialer.ts';
 import { sendJson, sendList } from './respond.ts';
 
 export interface RequestContext {
@@ -26,6 +27,10 @@ export interface RequestContext {
   storage: KindStorage;
   /** The authenticated user's name, for managedFields' default manager. */
   user: string;
+  /** Set for an HTTP upgrade (exec, attach, port-forward): `res` writes onto this socket until the handler takes it over. */
+  upgrade?: Upgrade;
+  /** Reaches nodes' kubelets (log, exec, attach, portforward). */
+  nodeDialer?: NodeDialer;
 }
 
 export async function handleResource(api: ApiServerCore, ctx: RequestContext): Promise<void> {

@@ -2,7 +2,9 @@
 // version and metrics.
 
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { NodeDialer, Upgrade } from './nodeDialer.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { Credentials } from './credentials.ts';
 import type { ApiServerCore } from './core.ts';
@@ -37,6 +39,10 @@ export interface ApiServerOptions {
   credentials: Credentials;
   port: number;
   host?: string;
+  /** Reaches nodes' kubelets for pods' log, exec, attach and portforward. */
+  nodeDialer?: NodeDialer;
+  /** Non-resource paths that take an HTTP upgrade from an authenticated user (the agents' tunnel). */
+  upgrades?: Record<string, (req: IncomingMessage, upgrade: Upgrade, user: User) => void>;
 }
 
 /** Paths anyone may read, as upstream's system:public-info-viewer allows. */
@@ -50,6 +56,7 @@ export class ApiServer {
   readonly metrics = new ApiMetrics();
   #port: number;
   readonly #host: string;
+  readonly #options: ApiServerOptions;
   #ready = false;
 
   constructor(options: ApiServerOptions) {
@@ -58,8 +65,17 @@ export class ApiServer {
     this.#port = options.port;
     this.#host = options.host ?? '0.0.0.0';
     this.#openapi = new OpenApi(options.core.registry);
+    this.#options = options;
     this.#server = createServer({ cert: options.credentials.servingCert, key: options.credentials.servingKey, keepAliveTimeout: 120_000 }, (req, res) => {
       void this.#handle(req, res);
+    });
+    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Errors before the handler takes the socket over are written to it as ordinary responses.
+      const res = new ServerResponse(req);
+      res.assignSocket(socket as import('node:net').Socket);
+      res.shouldKeepAlive = false;
+      socket.on('error', () => socket.destroy());
+      void this.#handle(req, res, undefined, { socket, head });
     });
   }
 
@@ -103,7 +119,7 @@ export class ApiServer {
     return this.#handle(req, res, user);
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse, authenticated?: User): Promise<void> {
+  async #handle(req: IncomingMessage, res: ServerResponse, authenticated?: User, upgrade?: Upgrade): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'https://localhost');
     let info: RequestInfo | undefined;
@@ -111,7 +127,11 @@ export class ApiServer {
       info = parseRequestInfo(req.method ?? 'GET', url);
       const user = authenticated ?? this.#authenticate(req);
       if (!user && !publicPaths.has(url.pathname)) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
-      if (info.resource) await this.#resource(req, res, url, info, user!);
+      const upgradeHandler = upgrade && this.#options.upgrades?.[url.pathname];
+      if (upgradeHandler && user) {
+        res.detachSocket(upgrade.socket as import('node:net').Socket);
+        upgradeHandler(req, upgrade, user);
+      } else if (info.resource) await this.#resource(req, res, url, info, user!, upgrade);
       else await this.#nonResource(req, res, url);
     } catch (err) {
       const apiError = err instanceof ApiError ? err : internalError(err);
@@ -135,7 +155,7 @@ export class ApiServer {
     return undefined;
   }
 
-  async #resource(req: IncomingMessage, res: ServerResponse, url: URL, info: Extract<RequestInfo, { resource: true }>, user: User): Promise<void> {
+  async #resource(req: IncomingMessage, res: ServerResponse, url: URL, info: Extract<RequestInfo, { resource: true }>, user: User, upgrade?: Upgrade): Promise<void> {
     const registry = this.#core.registry;
     const served = registry.served(info.group, info.version, info.plural);
     if (!served) {
@@ -144,7 +164,7 @@ export class ApiServer {
     }
     if (served.decl.review) return handleReview(req, res, served, user);
     const storage = this.#core.storageFor(served.decl.group, served.decl.plural);
-    await handleResource(this.#core, { req, res, url, info, served, storage, user: user.name });
+    await handleResource(this.#core, { req, res, url, info, served, storage, user: user.name, upgrade, nodeDialer: this.#options.nodeDialer });
   }
 
   async #nonResource(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
