@@ -1,5 +1,6 @@
 // The cluster's identity, made on first start and kept in the data dir: a CA, the apiserver's
 // serving certificate signed by it, and bearer tokens for the admin and for joining nodes.
+// Agents are given the join token (joinToken.ts: the node secret plus a hash pinning the CA).
 
 import { webcrypto, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -13,7 +14,10 @@ export interface Credentials {
   servingKey: string;
   /** Bearer token of the cluster admin (system:masters). */
   adminToken: string;
-  /** The join token agents use. */
+  /**
+   * The join secret agents authenticate with to claim their node credential (and simulated
+   * nodes with for everything); the secret part of DIR/node-token.
+   */
   nodeToken: string;
 }
 

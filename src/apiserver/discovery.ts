@@ -17,7 +17,13 @@ function subresourcesOf(decl: KindDeclaration): { name: string; kind: string; gr
   const out = [];
   if (decl.subresources?.status) out.push({ name: 'status', kind: decl.kind, verbs: subresourceVerbs });
   if (decl.subresources?.scale) out.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: subresourceVerbs });
-  if (decl.kind === 'Pod') out.push({ name: 'binding', kind: 'Binding', verbs: ['create'] });
+  if (decl.kind === 'Pod') {
+    out.push({ name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] });
+    out.push({ name: 'binding', kind: 'Binding', verbs: ['create'] });
+    out.push({ name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] });
+    out.push({ name: 'log', kind: 'Pod', verbs: ['get'] });
+    out.push({ name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] });
+  }
   if (decl.kind === 'Namespace') out.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] });
   return out;
 }

@@ -17,6 +17,7 @@ import { checkFields, type FieldValidation } from './fieldValidation.ts';
 import type { KindStorage, DeleteOptions } from './storage.ts';
 import type { NodeDialer, Upgrade } from './nodeDialer.ts';
 import { sendJson, sendList } from './respond.ts';
+import { podStreamSubresources, servePodStream } from './podStreams.ts';
 
 export interface RequestContext {
   req: IncomingMessage;
@@ -36,6 +37,7 @@ export interface RequestContext {
 export async function handleResource(api: ApiServerCore, ctx: RequestContext): Promise<void> {
   const { info } = ctx;
   const sub = info.subresource;
+  if (sub && podStreamSubresources.has(sub) && ctx.served.decl.kind === 'Pod') return servePodStream(ctx);
   if (sub === 'status') return handleStatus(api, ctx);
   if (sub === 'scale' && ctx.served.decl.subresources?.scale) return handleScale(api, ctx);
   if (sub === 'binding' && ctx.served.decl.kind === 'Pod' && info.verb === 'create') return bind(api, ctx);

@@ -43,10 +43,19 @@ export interface ApiServerOptions {
   nodeDialer?: NodeDialer;
   /** Non-resource paths that take an HTTP upgrade from an authenticated user (the agents' tunnel). */
   upgrades?: Record<string, (req: IncomingMessage, upgrade: Upgrade, user: User) => void>;
+  /** Bearer tokens beyond the admin's and the join secret (node credentials). */
+  authenticate?: (token: string) => Promise<User | undefined>;
+  /** skiff's own endpoints for authenticated users, by path prefix (nodes claiming their credential). */
+  endpoints?: Record<string, EndpointHandler>;
 }
 
-/** Paths anyone may read, as upstream's system:public-info-viewer allows. */
-const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
+export type EndpointHandler = (req: IncomingMessage, res: ServerResponse, user: User) => Promise<void>;
+
+/**
+ * Paths anyone may read, as upstream's system:public-info-viewer allows; and /cacerts (as
+ * k3s's), the CA a joining agent fetches unverified and checks against its join token.
+ */
+const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/', '/cacerts']);
 
 export class ApiServer {
   readonly #core: ApiServerCore;
@@ -125,13 +134,15 @@ export class ApiServer {
     let info: RequestInfo | undefined;
     try {
       info = parseRequestInfo(req.method ?? 'GET', url);
-      const user = authenticated ?? this.#authenticate(req);
+      const user = authenticated ?? (await this.#authenticate(req));
       if (!user && !publicPaths.has(url.pathname)) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
       const upgradeHandler = upgrade && this.#options.upgrades?.[url.pathname];
+      const endpoint = user && this.#endpoint(url.pathname);
       if (upgradeHandler && user) {
         res.detachSocket(upgrade.socket as import('node:net').Socket);
         upgradeHandler(req, upgrade, user);
       } else if (info.resource) await this.#resource(req, res, url, info, user!, upgrade);
+      else if (endpoint) await endpoint(req, res, user);
       else await this.#nonResource(req, res, url);
     } catch (err) {
       const apiError = err instanceof ApiError ? err : internalError(err);
@@ -145,14 +156,21 @@ export class ApiServer {
     }
   }
 
-  #authenticate(req: IncomingMessage): User | undefined {
+  async #authenticate(req: IncomingMessage): Promise<User | undefined> {
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) return undefined;
-    const token = Buffer.from(header.slice(7).trim());
+    const text = header.slice(7).trim();
+    const token = Buffer.from(text);
     if (sameToken(token, this.#credentials.adminToken)) return { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
-    // Agents join with the node token until each node has its own credential (issue 4).
+    // The join secret: agents claim their node's credential with it; simulated nodes use it throughout.
     if (sameToken(token, this.#credentials.nodeToken)) return { name: 'system:node-agent', groups: ['system:nodes', 'system:authenticated'] };
-    return undefined;
+    return this.#options.authenticate?.(text);
+  }
+
+  #endpoint(path: string): EndpointHandler | undefined {
+    const endpoints = this.#options.endpoints ?? {};
+    const prefix = Object.keys(endpoints).find((p) => path.startsWith(p));
+    return prefix === undefined ? undefined : endpoints[prefix];
   }
 
   async #resource(req: IncomingMessage, res: ServerResponse, url: URL, info: Extract<RequestInfo, { resource: true }>, user: User, upgrade?: Upgrade): Promise<void> {
@@ -173,6 +191,7 @@ export class ApiServer {
     const registry = this.#core.registry;
     switch (path) {
       case '/version': return sendJson(res, 200, version);
+      case '/cacerts': return sendText(res, 200, this.#credentials.caCert);
       case '/healthz':
       case '/livez':
         return sendText(res, 200, 'ok');

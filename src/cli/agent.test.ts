@@ -1,13 +1,13 @@
 // `skiff agent`: flag parsing, and a simulated agent joining a real server with the join
-// token, then leaving cleanly on SIGTERM.
+// token alone (the CA it pins fetched from the server), then leaving cleanly on SIGTERM.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SkiffServer, waitFor } from '../../test/e2e/harness.ts';
-import { loadKubeconfig } from '../client/httpClient.ts';
+import { formatJoinToken, parseJoinToken } from '../apiserver/joinToken.ts';
 import { parseLabels, parseTaints, runAgent } from './agent.ts';
 
 /** Runs runAgent(args) in a child process, as `skiff agent` will. */
@@ -31,26 +31,52 @@ test('labels and taints parse as the kubelet flags do', () => {
   assert.throws(() => parseLabels('novalue'), /key=value/);
 });
 
-test('a usage error (here: no --token) prints the usage and exits 2', async () => {
+/** What runAgent(args) printed to stderr, and its exit code. */
+async function runAgentQuietly(args: string[]): Promise<{ code: number; stderr: string }> {
   const lines: string[] = [];
   const error = console.error;
   console.error = (line: string) => lines.push(line);
   try {
-    assert.equal(await runAgent(['--server', 'https://127.0.0.1:1', '--ca-file', import.meta.filename]), 2);
+    return { code: await runAgent(args), stderr: lines.join('\n') };
   } finally {
     console.error = error;
   }
-  assert.match(lines.join('\n'), /--token is required[\s\S]*Usage:/);
+}
+
+test('a usage error (here: no --token) prints the usage and exits 2', async () => {
+  const { code, stderr } = await runAgentQuietly(['--server', 'https://127.0.0.1:1', '--ca-file', import.meta.filename]);
+  assert.equal(code, 2);
+  assert.match(stderr, /--token is required[\s\S]*Usage:/);
 });
 
-test('a simulated agent joins with the node token and stops cleanly on SIGTERM', async (t) => {
+test('a bare secret as --token pins no CA: without --ca-file it is a usage error', async () => {
+  const { code, stderr } = await runAgentQuietly(['--server', 'https://127.0.0.1:1', '--token', '0123abcd']);
+  assert.equal(code, 2);
+  assert.match(stderr, /--token is a bare secret, which pins no CA/);
+  assert.equal((await runAgentQuietly(['--server', 'https://127.0.0.1:1', '--token', 'K10abc::server:x'])).code, 2);
+});
+
+/** The server's join token, K10 form (made from its CA should it still write a bare secret). */
+async function joinTokenOf(server: SkiffServer): Promise<{ token: string; secret: string }> {
+  const { secret } = parseJoinToken(await readFile(join(server.dataDir, 'node-token'), 'utf8'));
+  return { token: formatJoinToken(await readFile(join(server.dataDir, 'ca.crt'), 'utf8'), secret), secret };
+}
+
+test('a join token whose CA hash is not the server\'s CA is refused: exit 1', async (t) => {
   const server = await SkiffServer.start();
   t.after(() => server.stop());
-  const config = loadKubeconfig(server.kubeconfig);
-  const caFile = join(server.dataDir, 'ca.crt');
-  await writeFile(caFile, config.ca!);
-  const token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
-  const agent = spawnAgent(['--server', config.server, '--token', token, '--ca-file', caFile, '--simulate', '3', '--node-name', 'edge', '--node-labels', 'zone=a', '--node-taints', 'dedicated=edge:NoSchedule']);
+  const { secret } = await joinTokenOf(server);
+  const agent = spawnAgent(['--server', `https://127.0.0.1:${server.port}`, '--token', formatJoinToken('another CA', secret), '--simulate', '1']);
+  t.after(() => agent.child.kill('SIGKILL'));
+  assert.equal(await agent.exited, 1, agent.output());
+  assert.match(agent.output(), /the server's CA does not match the join token/);
+});
+
+test('a simulated agent joins with the join token alone and stops cleanly on SIGTERM', async (t) => {
+  const server = await SkiffServer.start();
+  t.after(() => server.stop());
+  const { token } = await joinTokenOf(server);
+  const agent = spawnAgent(['--server', `https://127.0.0.1:${server.port}`, '--token', token, '--simulate', '3', '--node-name', 'edge', '--node-labels', 'zone=a', '--node-taints', 'dedicated=edge:NoSchedule']);
   t.after(() => agent.child.kill('SIGKILL'));
 
   await waitFor(async () => {

@@ -1,5 +1,7 @@
 // `skiff agent`: joins a node to a cluster: this machine (the kubelet on the process runtime),
-// or N simulated ones (--simulate N).
+// or N simulated ones (--simulate N). With the join token alone it fetches the cluster CA
+// and checks it against the hash the token pins; a real node then claims its own credential
+// (kept in its data dir) and opens its tunnel; simulated nodes use the join secret throughout.
 
 import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
@@ -10,18 +12,21 @@ import { createHttpClient, loadKubeconfig, type HttpClientConfig } from '../clie
 import { createInformerFactory } from '../client/informer.ts';
 import { startSimulatedNodes } from '../agent/simulate/simulatedNodes.ts';
 import { startRealNode } from '../agent/node/realNode.ts';
+import { fetchClusterCA, JoinError, nodeCredential } from '../agent/join.ts';
+import { parseJoinToken, type JoinToken } from '../apiserver/joinToken.ts';
 
 export const agentUsage = `Usage:
-  skiff agent --server URL --token TOKEN --ca-file FILE [options]
-  skiff agent --server URL --token TOKEN --ca-file FILE --simulate N [options]
+  skiff agent --server URL --token TOKEN [options]
+  skiff agent --server URL --token TOKEN --simulate N [options]
 
   --server URL                 the API server, https://host:port
-  --token TOKEN                the join token (DIR/node-token on the server)
-  --ca-file FILE               the cluster CA (else $SKIFF_CA_FILE)
-  --kubeconfig FILE            server, CA (and token, unless --token) from a kubeconfig instead
+  --token TOKEN                the join token (DIR/node-token on the server); it pins the cluster
+                               CA, which is fetched from the server and checked against it
+  --ca-file FILE               trust this CA instead (needed when TOKEN is a bare secret; else $SKIFF_CA_FILE)
+  --kubeconfig FILE            server, CA (and credentials, unless --token) from a kubeconfig instead
   --simulate N                 run N simulated nodes (kwok-style) instead of a real one
   --node-name NAME             the node's name (default: the host name); with --simulate, nodes are NAME-0 .. NAME-<N-1> (default sim-0 ..)
-  --data-dir DIR               the node's state: pod records, volumes, logs (default $SKIFF_DATA_DIR/agent, else ~/.skiff/agent)
+  --data-dir DIR               the node's state: its credential, pod records, volumes, logs (default $SKIFF_DATA_DIR/agent, else ~/.skiff/agent)
   --node-labels k=v,...        labels for the node(s)
   --node-taints k=v:Effect,... taints the node(s) register with
   --node-capacity k=v,...      simulated capacity over the default (cpu=8,memory=32Gi,pods=110)
@@ -35,7 +40,7 @@ class UsageError extends Error {}
 
 /** Runs the agent until SIGTERM or SIGINT; the exit code. */
 export async function runAgent(argv: string[]): Promise<number> {
-  let options;
+  let options: AgentOptions;
   try {
     options = parseOptions(argv);
   } catch (err) {
@@ -44,24 +49,36 @@ export async function runAgent(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const client = createHttpClient({ ...options.client, userAgent: 'kubelet' });
-  const informers = createInformerFactory(client);
   const stopping = new AbortController();
   const started = performance.now();
   const signalled = new Promise<string>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve(signal));
   });
   void signalled.then(() => stopping.abort());
+  let joined;
+  try {
+    joined = await joinCluster(options, stopping.signal);
+  } catch (err) {
+    if (stopping.signal.aborted) return 0;
+    if (!(err instanceof JoinError)) throw err;
+    console.error(`skiff agent: ${err.message}`);
+    return 1;
+  }
+
+  const client = createHttpClient({ ...joined.client, userAgent: 'kubelet' });
+  const informers = createInformerFactory(client);
   try {
     if (options.simulate === undefined) {
+      const { token, ca, server } = joined.client;
       const node = await startRealNode({
         client, informers,
-        nodeName: options.nodeName ?? hostname().toLowerCase(),
+        nodeName: joined.nodeName,
         dataDir: options.dataDir,
         labels: options.labels,
         taints: options.taints,
         leaseDurationSeconds: options.leaseDurationSeconds,
         signal: stopping.signal,
+        tunnel: token ? { server, token, ca } : undefined,
       });
       const ms = Math.round(performance.now() - started);
       console.log(`skiff agent: node ${node.nodeName} registered (podCIDR ${node.podCIDR}, ${node.mode} runtime, data in ${options.dataDir}) in ${ms} ms`);
@@ -92,8 +109,30 @@ export async function runAgent(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * How this agent talks to the API: the CA given, else fetched and checked against the join
+ * token; a real node's own credential (claimed with the join secret, or saved before),
+ * simulated nodes' the join secret; without --token, the kubeconfig's credentials as they are.
+ */
+async function joinCluster(options: AgentOptions, signal: AbortSignal): Promise<{ client: HttpClientConfig; nodeName: string }> {
+  const { server, joinToken } = options;
+  const ca = options.ca ?? (joinToken?.caHash ? await fetchClusterCA(server, joinToken.caHash, signal) : undefined);
+  const nodeName = options.nodeName ?? hostname().toLowerCase();
+  const base = { ...options.kubeconfig, server, ca };
+  if (!joinToken) return { client: base, nodeName };
+  if (options.simulate !== undefined) return { client: { ...base, token: joinToken.secret }, nodeName };
+  const token = await nodeCredential({ server, ca: ca!, nodeName, file: join(options.dataDir, 'credential.json'), joinSecret: joinToken.secret, signal });
+  return { client: { ...base, token }, nodeName };
+}
+
 interface AgentOptions {
-  client: HttpClientConfig;
+  server: string;
+  /** --token, parsed. */
+  joinToken: JoinToken | undefined;
+  /** From --ca-file, $SKIFF_CA_FILE or the kubeconfig; else the CA the join token pins is fetched. */
+  ca: string | undefined;
+  /** The kubeconfig's credentials and TLS settings (used when there is no --token). */
+  kubeconfig: Partial<HttpClientConfig>;
   simulate: number | undefined;
   nodeName: string | undefined;
   dataDir: string;
@@ -123,8 +162,24 @@ function parseOptions(argv: string[]): AgentOptions {
     },
     strict: true,
   });
+  const kubeconfig: Partial<HttpClientConfig> = values.kubeconfig ? loadKubeconfig(values.kubeconfig) : {};
+  const server = values.server ?? kubeconfig.server;
+  if (!server) throw new UsageError('--server is required (or --kubeconfig)');
+  if (!/^https:\/\//.test(server)) throw new UsageError(`--server: not an https:// URL: ${server}`);
+  const joinToken = values.token === undefined ? undefined : parseToken(values.token);
+  if (!joinToken && !kubeconfig.token && !kubeconfig.cert) throw new UsageError('--token is required (the join token is in DIR/node-token on the server)');
+  const caFile = values['ca-file'] ?? process.env.SKIFF_CA_FILE;
+  const ca = caFile ? readFileSync(caFile, 'utf8') : kubeconfig.ca;
+  if (!ca && !joinToken?.caHash && !kubeconfig.insecureSkipTLSVerify) {
+    throw new UsageError(joinToken
+      ? '--token is a bare secret, which pins no CA: pass the whole join token (K10...) from DIR/node-token, or --ca-file'
+      : 'no cluster CA: pass --ca-file (or set SKIFF_CA_FILE), or a kubeconfig with one');
+  }
   return {
-    client: clientConfig(values.server, values.token, values['ca-file'] ?? process.env.SKIFF_CA_FILE, values.kubeconfig),
+    server,
+    joinToken,
+    ca,
+    kubeconfig,
     simulate: values.simulate === undefined ? undefined : positiveInteger('--simulate', values.simulate),
     nodeName: values['node-name'],
     dataDir: resolve(values['data-dir'] ?? join(process.env.SKIFF_DATA_DIR ?? join(homedir(), '.skiff'), 'agent')),
@@ -136,18 +191,12 @@ function parseOptions(argv: string[]): AgentOptions {
   };
 }
 
-/**
- * Where the API server is and how to trust it. Until join tokens pin the CA (issue 4), the
- * CA comes from --ca-file, $SKIFF_CA_FILE or a kubeconfig.
- */
-function clientConfig(server: string | undefined, token: string | undefined, caFile: string | undefined, kubeconfig: string | undefined): HttpClientConfig {
-  const base: Partial<HttpClientConfig> = kubeconfig ? loadKubeconfig(kubeconfig) : {};
-  const config = { ...base, ...(server ? { server } : {}), ...(token ? { token } : {}), ...(caFile ? { ca: readFileSync(caFile, 'utf8') } : {}) };
-  if (!config.server) throw new UsageError('--server is required (or --kubeconfig)');
-  if (!/^https:\/\//.test(config.server)) throw new UsageError(`--server: not an https:// URL: ${config.server}`);
-  if (!config.token && !config.cert) throw new UsageError('--token is required (the join token is in DIR/node-token on the server)');
-  if (!config.ca && !config.insecureSkipTLSVerify) throw new UsageError('no cluster CA: pass --ca-file (or set SKIFF_CA_FILE), or --kubeconfig');
-  return config as HttpClientConfig;
+function parseToken(token: string): JoinToken {
+  try {
+    return parseJoinToken(token);
+  } catch (err) {
+    throw new UsageError(`--token: ${(err as Error).message}`);
+  }
 }
 
 function positiveInteger(flag: string, value: string, min = 1): number {

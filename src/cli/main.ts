@@ -1,18 +1,24 @@
 // The skiff command.
 
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import { CidrSet } from '../controllers/nodeIpam/cidrSet.ts';
 import { runServer } from './server.ts';
 import { runAgent } from './agent.ts';
+import { runKillall } from './killall.ts';
 
 const usage = `skiff: Kubernetes as one small program
 
 Usage:
-  skiff server [--data-dir DIR] [--port 6443]   run the control plane
+  skiff server [--data-dir DIR] [--port 6443]   run the control plane and this machine's node
+      [--disable-agent] [--node-name NAME] [--cluster-cidr 10.42.0.0/16] [--node-cidr-mask-size 24]
       [--node-monitor-grace-period 50s] [--node-eviction-rate 0.1]
       [--default-toleration-seconds 300] [--controllers '*,-name'] [--disable-scheduler]
   skiff up [--data-dir DIR] [--port 6443]       the one-command local cluster
   skiff agent --server URL --token TOKEN [--simulate N]
                                                 join a node (or N simulated nodes)
+  skiff killall [--data-dir DIR]                stop every pod of this machine's node and
+                                                remove their namespaces, interfaces, cgroups
   skiff version
 
 Data dir: --data-dir, else $SKIFF_DATA_DIR, else ~/.skiff.
@@ -31,6 +37,9 @@ async function main(argv: string[]): Promise<number> {
           host: { type: 'string', default: '0.0.0.0' },
           datastore: { type: 'string', default: 'sqlite' },
           'disable-agent': { type: 'boolean', default: false },
+          'node-name': { type: 'string' },
+          'cluster-cidr': { type: 'string', default: '10.42.0.0/16' },
+          'node-cidr-mask-size': { type: 'string', default: '24' },
           'node-monitor-grace-period': { type: 'string', default: '50s' },
           'node-monitor-period': { type: 'string', default: '5s' },
           'node-eviction-rate': { type: 'string', default: '0.1' },
@@ -51,15 +60,19 @@ async function main(argv: string[]): Promise<number> {
           nodeMonitorGracePeriodMs: durationMs(values['node-monitor-grace-period'], '--node-monitor-grace-period'),
           nodeMonitorPeriodMs: durationMs(values['node-monitor-period'], '--node-monitor-period'),
           nodeEvictionRate: positiveNumber(values['node-eviction-rate'], '--node-eviction-rate'),
+          ...clusterCidr(values['cluster-cidr'], values['node-cidr-mask-size']),
         },
         defaultTolerationSeconds: positiveNumber(values['default-toleration-seconds'], '--default-toleration-seconds'),
         controllerSelection: values.controllers,
         scheduler: !values['disable-scheduler'],
+        agent: values['disable-agent'] ? undefined : { nodeName: values['node-name'] ?? hostname().toLowerCase() },
       });
       return 0;
     }
     case 'agent':
       return runAgent(rest);
+    case 'killall':
+      return runKillall(rest);
     case 'version':
       console.log('skiff v0.1.0 (Kubernetes API v1.32)');
       return 0;
@@ -75,6 +88,17 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** The pod range nodes get their podCIDRs from (checked here, so a bad flag is a usage error). */
+function clusterCidr(cidr: string, maskText: string): { clusterCIDR: string; nodeCIDRMaskSize: number } {
+  const mask = Number(maskText);
+  try {
+    new CidrSet(cidr, mask);
+  } catch (err) {
+    throw new UsageError(`--cluster-cidr ${cidr} / --node-cidr-mask-size ${maskText}: ${(err as Error).message}`);
+  }
+  return { clusterCIDR: cidr, nodeCIDRMaskSize: mask };
+}
 
 /** "50s", "2m", "1h", "500ms" (Go durations as kube flags take them), or plain seconds. */
 function durationMs(text: string, flag: string): number {

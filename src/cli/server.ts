@@ -19,6 +19,11 @@ import { startControllerManager, runWhileLeading } from '../controllers/manager.
 import { selectControllers } from '../controllers/all.ts';
 import type { ControllerOptions } from '../controllers/controller.ts';
 import { startScheduler } from '../scheduler/scheduler.ts';
+import { createNodeAccess } from '../apiserver/nodeAccess.ts';
+import { ensureBuiltinRuntimeClasses } from '../api/groups/node/builtinRuntimeClasses.ts';
+import { formatJoinToken } from '../apiserver/joinToken.ts';
+import { createInformerFactory } from '../client/informer.ts';
+import { startRealNode, type RealNode } from '../agent/node/realNode.ts';
 
 export interface ServerOptions {
   dataDir?: string;
@@ -30,6 +35,8 @@ export interface ServerOptions {
   /** Which controllers run (upstream's --controllers syntax). */
   controllerSelection: string;
   scheduler: boolean;
+  /** The node this server's own agent runs (unless --disable-agent). */
+  agent?: { nodeName: string };
 }
 
 export async function runServer(options: ServerOptions): Promise<void> {
@@ -63,14 +70,23 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
   loadBuiltinSchemas(); // at start, not in the first request
   const stopCompactor = startCompactor(store);
   const registry = new Registry();
-  const core = new ApiServerCore(store, registry, admissionPlugins({ defaultTolerationSeconds: options.defaultTolerationSeconds }));
+  const core: ApiServerCore = new ApiServerCore(store, registry, admissionPlugins({
+    defaultTolerationSeconds: options.defaultTolerationSeconds,
+    runtimeClass: (name) => {
+      const runtimeClasses = core.storageFor('node.k8s.io', 'runtimeclasses');
+      return runtimeClasses.cache.get(runtimeClasses.key(undefined, name));
+    },
+  }));
   await core.start();
   const customResources = new CustomResources(core);
   await customResources.start();
-  const server = new ApiServer({ core, credentials, port: options.port, host: options.host });
+  const nodeAccess = createNodeAccess();
+  const server = new ApiServer({ core, credentials, port: options.port, host: options.host, ...nodeAccess.serverOptions });
+  nodeAccess.start(createInProcessClient(server, 'skiff-node-access'));
   try {
     await server.listen();
   } catch (err) {
+    nodeAccess.stop();
     customResources.stop();
     core.stop();
     stopCompactor();
@@ -78,6 +94,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
     throw err;
   }
   server.setReady(true);
+  await ensureBuiltinRuntimeClasses(createInProcessClient(server, 'skiff-bootstrap'));
 
   // The control loops run beside the apiserver, talking to it in-process, each under a lease.
   // The identity is kept per data dir (which one server holds at a time), so a restarted
@@ -88,13 +105,17 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
   const scheduler = options.scheduler ? runWhileLeading({ client: createInProcessClient(server, 'kube-scheduler'), lease: 'kube-scheduler', identity, run: (ctx) => startScheduler(ctx) }) : undefined;
 
   const url = `https://127.0.0.1:${server.port}`;
-  await writeFileAtomic(join(dataDir, 'node-token'), `${credentials.nodeToken}\n`, 0o600);
+  await writeFileAtomic(join(dataDir, 'node-token'), `${formatJoinToken(credentials.caCert, credentials.nodeToken)}\n`, 0o600);
   await writeFileAtomic(join(dataDir, 'ca.crt'), credentials.caCert);
   await writeFileAtomic(kubeconfigPath, adminKubeconfig(credentials, url), 0o600);
   const ms = Math.round(performance.now() - started);
   console.log(`skiff: API server listening on ${url} (ready in ${ms} ms)`);
   console.log(`skiff: kubeconfig written to ${kubeconfigPath}`);
   console.log(`export KUBECONFIG=${kubeconfigPath}`);
+
+  const agentStopping = new AbortController();
+  const agent = options.agent && (await startLocalAgent(server, dataDir, options.agent.nodeName, agentStopping.signal));
+  const unregisterAgent = agent && nodeAccess.tunnels.register(agent.nodeName, agent.dialKubelet);
 
   await new Promise<void>((resolveStop) => {
     let stopping = false;
@@ -103,8 +124,12 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
       stopping = true;
       console.log(`skiff: ${signal} received, shutting down`);
       server.setReady(false);
+      agentStopping.abort();
+      await agent?.stop();
+      unregisterAgent?.();
       await Promise.all([controllerManager?.stop(), scheduler?.stop()]);
-      await server.close();
+      // Tunnels are upgraded sockets: closing them lets the server finish closing.
+      await Promise.all([server.close(), nodeAccess.stop()]);
       customResources.stop();
       core.stop();
       stopCompactor();
@@ -114,4 +139,23 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+/**
+ * The server's own node: the kubelet on the process runtime, talking to the apiserver
+ * in-process and reached by it without a tunnel. Its state is in DIR/agent.
+ */
+async function startLocalAgent(server: ApiServer, dataDir: string, nodeName: string, signal: AbortSignal): Promise<RealNode & { stop(): Promise<void> }> {
+  const started = performance.now();
+  const client = createInProcessClient(server, `node:${nodeName}`);
+  const informers = createInformerFactory(client);
+  const node = await startRealNode({ client, informers, nodeName, dataDir: join(dataDir, 'agent'), labels: {}, taints: [], signal });
+  console.log(`skiff: node ${nodeName} registered (podCIDR ${node.podCIDR}, ${node.mode} runtime) in ${Math.round(performance.now() - started)} ms`);
+  return {
+    ...node,
+    stop: async () => {
+      await node.stop();
+      informers.stop();
+    },
+  };
 }

@@ -10,6 +10,7 @@ import { endpointSliceController } from './endpointSlice/endpointSliceController
 import { serviceAccountController } from './serviceAccount/serviceAccountController.ts';
 import { nodeLifecycleController } from './nodeLifecycle/nodeLifecycleController.ts';
 import { taintEvictionController } from './taintEviction/taintEvictionController.ts';
+import { nodeIpamController } from './nodeIpam/nodeIpamController.ts';
 
 export const allControllers: Controller[] = [
   replicaSetController,
@@ -21,6 +22,7 @@ export const allControllers: Controller[] = [
   serviceAccountController,
   nodeLifecycleController,
   taintEvictionController,
+  nodeIpamController,
 ];
 
 /** A controller's name in --controllers: "replicaset" for "replicaset-controller". */

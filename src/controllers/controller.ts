@@ -16,6 +16,10 @@ export interface ControllerOptions {
   nodeEvictionRate?: number;
   /** Silence allowed for a node that never posted Ready (upstream --node-startup-grace-period 60 s). */
   nodeStartupGracePeriodMs?: number;
+  /** The range nodes' podCIDRs are allocated from (--cluster-cidr; default 10.42.0.0/16). */
+  clusterCIDR?: string;
+  /** The prefix length of each node's podCIDR (--node-cidr-mask-size; default 24). */
+  nodeCIDRMaskSize?: number;
 }
 
 export const defaultControllerOptions: ControllerOptions = {

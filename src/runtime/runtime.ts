@@ -10,7 +10,7 @@ export interface PodSandboxConfig {
   uid: string;
   name: string;
   namespace: string;
-  /** The pod's hostname (its name unless spec.hostname/subdomain say otherwise). */
+  /** The pod's hostname (its name unless spec.hostname/subdomain say otherwise); host-network pods keep the host's. */
   hostname: string;
   hostNetwork: boolean;
   /** Whether containers see each other's processes (spec.shareProcessNamespace). */
@@ -23,8 +23,9 @@ export interface PodSandboxConfig {
 }
 
 export interface ResourceLimits {
-  /** CPU limit in millicores (CFS quota); requests become shares. */
+  /** CPU limit in millicores (CFS quota). */
   cpuLimitMillis?: number;
+  /** CPU request in millicores, as shares (0: the minimum, as upstream for none; unset: left as the parent's default). */
   cpuRequestMillis?: number;
   memoryLimitBytes?: number;
 }

@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { killOnExit, run, skiffMain, SkiffServer, waitFor } from './harness.ts';
 import { getJson } from './agents.ts';
-import { podCIDRFor } from '../../src/agent/node/realNode.ts';
 import { createProcessRuntime } from '../../src/runtime/process/processRuntime.ts';
 import { netnsName, removeNodeNetwork } from '../../src/runtime/process/podNetwork.ts';
 import { cgroupProcsFiles, removeCgroup } from '../../src/runtime/process/cgroups.ts';
@@ -28,12 +27,14 @@ let agent: ChildProcess;
 let agentOutput = '';
 /** Root mode: whether the node bridge was there before (else it is ours to remove). */
 let bridgeExisted = false;
+/** As the server assigned it. */
+let podCIDR: string | undefined;
 let cgroupExisted = false;
 
 before(async () => {
   bridgeExisted = isRoot && (await run('ip', ['link', 'show', 'skiff0'])).code === 0;
   cgroupExisted = cgroupProcsFiles('skiff').some((f) => existsSync(f));
-  server = await SkiffServer.start();
+  server = await SkiffServer.startWithAgent(['--disable-agent']); // a pod range of its own; the test joins its agent
   dataDir = await mkdtemp(join(tmpdir(), 'skiff-agent-'));
   await startAgent();
 });
@@ -90,7 +91,7 @@ after(async () => {
   if (agent) await stopAgent('SIGKILL');
   if (dataDir) {
     // Leftovers of a failed test: the runtime's own teardown (processes, netns, veth, cgroups).
-    const runtime = createProcessRuntime({ rootDir: join(dataDir, 'runtime'), mode: 'auto', podCIDR: podCIDRFor(nodeName) });
+    const runtime = createProcessRuntime({ rootDir: join(dataDir, 'runtime'), mode: 'auto', podCIDR });
     for (const sandbox of await runtime.listPodSandboxes()) {
       await runtime.stopPodSandbox(sandbox.id);
       await runtime.removePodSandbox(sandbox.id);
@@ -117,7 +118,9 @@ test('the node registers with the host\'s capacity and info, and becomes Ready',
   assert.deepEqual(status.addresses?.map((a) => a.type), ['InternalIP', 'Hostname']);
   assert.equal(status.nodeInfo?.kubeletVersion, 'v1.32.0-skiff');
   assert.match(status.nodeInfo?.containerRuntimeVersion ?? '', /^process:\/\//);
-  assert.equal(node.spec?.podCIDR, podCIDRFor(nodeName));
+  podCIDR = node.spec?.podCIDR;
+  assert.match(podCIDR ?? '', /^10\.42\.\d+\.0\/24$/, 'the server allocated a /24 of the cluster CIDR');
+  assert.deepEqual(node.spec?.podCIDRs, [podCIDR]);
   const lease = await getJson<{ spec: { holderIdentity: string } }>(server, ['lease', nodeName, '-n', 'kube-node-lease']);
   assert.equal(lease.spec.holderIdentity, nodeName);
   const table = await server.ok(['get', 'nodes']);
@@ -127,7 +130,7 @@ test('the node registers with the host\'s capacity and info, and becomes Ready',
 test('a pod runs as a real process with a pod IP and a log; deleting it stops the process and tears the sandbox down', async () => {
   const pod = await applyPod('hello', 'echo hello; sleep 3600');
   const uid = pod.metadata!.uid!;
-  if (isRoot) assert.ok(pod.status!.podIP!.startsWith(podCIDRFor(nodeName).replace(/0\/24$/, '')), `pod IP ${pod.status!.podIP} in the node's podCIDR`);
+  if (isRoot) assert.ok(pod.status!.podIP!.startsWith(podCIDR!.replace(/0\/24$/, '')), `pod IP ${pod.status!.podIP} in the node's podCIDR`);
   else assert.match(pod.status!.podIP!, /^127\.42\./);
 
   const logDir = join(dataDir, 'kubelet', 'logs', `default_hello_${uid}`, 'main');

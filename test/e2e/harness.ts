@@ -4,7 +4,7 @@
 
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -34,6 +34,8 @@ export class SkiffServer {
   readonly dataDir: string;
   readonly kubeconfig: string;
   readonly #args: string[];
+  /** With the built-in agent: the cluster CIDR lease this server holds (released by stop()). */
+  #cidrLease: CidrLease | undefined;
   #child: ChildProcess | undefined;
   #output = '';
   port = 0;
@@ -49,7 +51,29 @@ export class SkiffServer {
    * extra command-line flags (e.g. withoutControlLoops, for tests that run their own).
    */
   static async start(dataDir?: string, port = 0, args: string[] = []): Promise<SkiffServer> {
+    return SkiffServer.#start(dataDir, port, ['--disable-agent', ...args]);
+  }
+
+  /**
+   * Starts a server with its built-in agent: a real node running real pods. Its pods get a
+   * cluster CIDR of their own (a /20 of 10.42/16 no other test server holds), so two such
+   * servers can run at once; stop() removes every pod process, namespace and cgroup it made.
+   * (With `--disable-agent` in args: a server for a test that joins real agents of its own.)
+   */
+  static async startWithAgent(args: string[] = []): Promise<SkiffServer> {
+    const lease = leaseClusterCidr();
+    try {
+      const server = await SkiffServer.#start(undefined, 0, ['--cluster-cidr', lease.cidr, ...args], lease);
+      return server;
+    } catch (err) {
+      lease.release();
+      throw err;
+    }
+  }
+
+  static async #start(dataDir: string | undefined, port: number, args: string[], cidrLease?: CidrLease): Promise<SkiffServer> {
     const server = new SkiffServer(dataDir ?? (await mkdtemp(join(tmpdir(), 'skiff-e2e-'))), args);
+    server.#cidrLease = cidrLease;
     try {
       await server.restart(port);
     } catch (err) {
@@ -78,6 +102,11 @@ export class SkiffServer {
     this.port = Number(/server: https:\/\/127\.0\.0\.1:(\d+)/.exec(config)![1]);
   }
 
+  /** The server process's pid (undefined once it has exited). */
+  get pid(): number | undefined {
+    return this.#child?.exitCode === null ? this.#child.pid : undefined;
+  }
+
   get output(): string {
     return this.#output;
   }
@@ -93,7 +122,20 @@ export class SkiffServer {
 
   async stop(): Promise<void> {
     await this.kill('SIGKILL');
+    if (this.#cidrLease) {
+      // The agent leaves containers running for the next agent to adopt: remove them.
+      const cleanup = await run(process.execPath, [skiffMain, 'killall', '--data-dir', this.dataDir]);
+      if (cleanup.code !== 0) console.error(`skiff killall failed (${cleanup.code}): ${cleanup.stderr}`);
+      this.#cidrLease.release();
+      this.#cidrLease = undefined;
+    }
     await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** The pod sandboxes its built-in agent's runtime has on record (ids). */
+  async sandboxIds(): Promise<string[]> {
+    const dir = join(this.dataDir, 'agent', 'runtime', 'sandboxes');
+    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
   }
 
   /** Runs kubectl against this server. */
@@ -150,5 +192,45 @@ export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number,
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 200);
+  }
+}
+
+interface CidrLease {
+  cidr: string;
+  release(): void;
+}
+
+/**
+ * One of the sixteen /20s of 10.42/16, held through a lock file naming this process; a lock
+ * whose process is gone is taken over.
+ */
+function leaseClusterCidr(): CidrLease {
+  for (let i = 0; i < 16; i++) {
+    const lock = join(tmpdir(), `skiff-e2e-cidr-${i}.lock`);
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+    } catch {
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(lock, 'utf8').trim());
+      } catch {} // released meanwhile: skip it this time
+      if (!holder || holder === process.pid || isAlive(holder)) continue;
+      rmSync(lock, { force: true });
+      i--; // the same one again, now free
+      continue;
+    }
+    return { cidr: `10.42.${i * 16}.0/20`, release: () => rmSync(lock, { force: true }) };
+  }
+  throw new Error('all sixteen test cluster CIDRs are in use');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -11,8 +11,9 @@ const secrets: Record<string, Secret> = {
   creds: { data: { PASSWORD: Buffer.from('hunter2').toString('base64') } },
 };
 
-function sources(warnings: string[] = []): EnvSources {
+function sources(warnings: string[] = [], serviceEnv: EnvSources['serviceEnv'] = []): EnvSources {
   return {
+    serviceEnv,
     configMap: (_ns, name) => configMaps[name],
     secret: (_ns, name) => secrets[name],
     allocatable: { cpu: '4', memory: '8Gi' },
@@ -97,4 +98,14 @@ test('a missing key or object is a config error unless optional', () => {
 test('command and args are expanded against the environment', () => {
   const c: Container = { name: 'app', command: ['sh', '-c'], args: ['echo $(GREETING) $(MISSING) $$(GREETING)'] };
   assert.deepEqual(containerArgv(c, [{ name: 'GREETING', value: 'hello' }]), ['sh', '-c', 'echo hello $(MISSING) $(GREETING)']);
+});
+
+test('service link variables come last, usable in expansion, and an explicit variable wins', () => {
+  const c: Container = { name: 'app', env: [{ name: 'DB_SERVICE_PORT', value: '1' }, { name: 'URL', value: 'http://$(DB_SERVICE_HOST):$(DB_SERVICE_PORT)' }] };
+  const links = [{ name: 'DB_SERVICE_HOST', value: '10.43.0.9' }, { name: 'DB_SERVICE_PORT', value: '5432' }];
+  assert.deepEqual(containerEnv(podWith(c), c, sources([], links)), [
+    { name: 'DB_SERVICE_PORT', value: '1' },
+    { name: 'URL', value: 'http://10.43.0.9:1' },
+    { name: 'DB_SERVICE_HOST', value: '10.43.0.9' },
+  ]);
 });

@@ -1,26 +1,31 @@
 // A container's environment as the kubelet builds it: envFrom sources in order (keys with
 // a prefix; names that are not valid env var names skipped with an event), then env entries
-// in order, each value $(VAR)-expanded against what came before; fieldRef, resourceFieldRef,
-// configMapKeyRef and secretKeyRef resolved, a missing non-optional source being a
-// CreateContainerConfigError.
+// in order, each value $(VAR)-expanded against what came before (and the service link
+// variables); fieldRef, resourceFieldRef, configMapKeyRef and secretKeyRef resolved, a
+// missing non-optional source being a CreateContainerConfigError. Service link variables
+// come last, each unless the container sets one of that name.
 
 import type { ConfigMap, Container, Pod, Secret } from 'kubernetes-types/core/v1.js';
 import { ConfigError, fieldValue, resourceValue, type PodAddresses } from './downward.ts';
 import { expand } from './expansion.ts';
+import type { EnvVar } from './serviceEnv.ts';
 
 export interface EnvSources extends PodAddresses {
   configMap(namespace: string, name: string): ConfigMap | undefined;
   secret(namespace: string, name: string): Secret | undefined;
   allocatable: Record<string, string>;
+  /** The pod's service link variables (serviceEnv.ts). */
+  serviceEnv: EnvVar[];
   /** Told about skipped keys (the kubelet's InvalidEnvironmentVariableNames event). */
   warn(reason: string, message: string): void;
 }
 
 const envVarName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
-export function containerEnv(pod: Pod, container: Container, sources: EnvSources): { name: string; value: string }[] {
+export function containerEnv(pod: Pod, container: Container, sources: EnvSources): EnvVar[] {
   const namespace = pod.metadata?.namespace ?? 'default';
   const env = new Map<string, string>();
+  const services = new Map(sources.serviceEnv.map((e) => [e.name, e.value]));
 
   for (const from of container.envFrom ?? []) {
     const prefix = from.prefix ?? '';
@@ -57,7 +62,7 @@ export function containerEnv(pod: Pod, container: Container, sources: EnvSources
   for (const entry of container.env ?? []) {
     const from = entry.valueFrom;
     if (!from) {
-      env.set(entry.name, expand(entry.value ?? '', (n) => env.get(n)));
+      env.set(entry.name, expand(entry.value ?? '', (n) => env.get(n) ?? services.get(n)));
       continue;
     }
     if (from.fieldRef) env.set(entry.name, fieldValue(pod, from.fieldRef, sources));
@@ -76,6 +81,7 @@ export function containerEnv(pod: Pod, container: Container, sources: EnvSources
       else if (!optional) throw new ConfigError(secret ? `couldn't find key ${key} in Secret ${namespace}/${name}` : `secret "${name}" not found`);
     }
   }
+  for (const [name, value] of services) if (!env.has(name)) env.set(name, value);
   return [...env].map(([name, value]) => ({ name, value }));
 }
 

@@ -11,7 +11,8 @@ import { SkiffServer, waitFor, withoutControlLoops } from '../../../test/e2e/har
 import { createHttpClient, loadKubeconfig } from '../../client/httpClient.ts';
 import { createInformerFactory, type InformerFactory } from '../../client/informer.ts';
 import type { Client } from '../../client/client.ts';
-import { types } from '../../client/resourceTypes.ts';
+import { resourceTypeOf, types } from '../../client/resourceTypes.ts';
+import { runtimeClass as runtimeClassKind } from '../../api/groups/cluster/runtimeClass.ts';
 import type { Node, Pod } from '../../api/objects.ts';
 import { startKubelet, type Kubelet } from './kubelet.ts';
 import { FakeRuntime } from './testing/fakeRuntime.ts';
@@ -213,4 +214,88 @@ test('a sidecar init container (restartPolicy Always) starts, keeps running, and
   assert.ok(p.status!.initContainerStatuses![0].state?.running, 'the sidecar keeps running');
   assert.equal(p.status!.initContainerStatuses![0].ready, true);
   assert.equal(p.status!.initContainerStatuses![1].state?.terminated?.reason, 'Completed');
+});
+
+async function eventsOf(name: string): Promise<{ type: string; reason: string; message: string }[]> {
+  const events = await client.list<never>(types.events, { namespace: 'default', fieldSelector: `involvedObject.name=${name}` });
+  return events.items as { type: string; reason: string; message: string }[];
+}
+
+test('the runtime gets the containers\' resources, the pod\'s sum, the user, the hostname and workingDir', async () => {
+  await client.create(types.pods, podSpec('shaped', {
+    hostname: 'custom-host',
+    securityContext: { runAsUser: 1000, runAsGroup: 3000, supplementalGroups: [4000], fsGroup: 2000 },
+    initContainers: [{ name: 'prep', image: 'busybox', resources: { limits: { cpu: '2', memory: '256Mi' } } }],
+    containers: [
+      { name: 'web', image: 'busybox', workingDir: '/srv', resources: { requests: { cpu: '250m' }, limits: { cpu: '500m', memory: '64Mi' } }, securityContext: { runAsUser: 1001 } },
+      { name: 'side', image: 'busybox', resources: { limits: { cpu: '100m', memory: '32Mi' } } },
+    ],
+  }));
+  await waitFor(() => runtime.latest('prep')?.status.state === 'running', 10_000, 'prep running');
+  const sandbox = [...runtime.sandboxes.values()].find((s) => s.name === 'shaped')!;
+  assert.equal(sandbox.config.hostname, 'custom-host');
+  // The larger of the init container (2 cpu, 256Mi) and the containers' sum (600m, 96Mi).
+  assert.deepEqual(sandbox.config.resources, { cpuRequestMillis: 2000, cpuLimitMillis: 2000, memoryLimitBytes: 256 * 2 ** 20 });
+  runtime.exit('prep', 0);
+  await waitFor(() => runtime.latest('web')?.status.state === 'running' && runtime.latest('side')?.status.state === 'running', 10_000, 'containers running');
+  const web = runtime.latest('web')!.config;
+  assert.deepEqual(web.resources, { cpuRequestMillis: 250, cpuLimitMillis: 500, memoryLimitBytes: 64 * 2 ** 20 });
+  assert.deepEqual(web.user, { uid: 1001, gid: 3000, supplementalGroups: [4000, 2000] });
+  assert.equal(web.workingDir, '/srv');
+  assert.deepEqual(runtime.latest('side')!.config.resources, { cpuRequestMillis: 100, cpuLimitMillis: 100, memoryLimitBytes: 32 * 2 ** 20 });
+});
+
+test('runAsNonRoot with a container that would run as root is a CreateContainerConfigError', { skip: process.getuid?.() !== 0 }, async () => {
+  await client.create(types.pods, podSpec('rootful', { securityContext: { runAsNonRoot: true }, containers: [{ name: 'rootful', image: 'busybox' }] }));
+  const p = await waitPod('rootful', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError', 'config error');
+  assert.match(p.status!.containerStatuses![0].state!.waiting!.message!, /^container has runAsNonRoot and image will run as root \(pod: "rootful_default\(.+\)", container: rootful\)$/);
+});
+
+test('a RuntimeClass whose handler this node has no runtime for fails sandbox creation; its own handler runs', async () => {
+  await client.create(resourceTypeOf(runtimeClassKind), { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'vm' }, handler: 'kata' } as never);
+  await client.create(resourceTypeOf(runtimeClassKind), { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'native' }, handler: runtime.name } as never);
+  await client.create(types.pods, podSpec('in-vm', { runtimeClassName: 'vm', containers: [{ name: 'in-vm', image: 'busybox' }] }));
+  await client.create(types.pods, podSpec('native', { runtimeClassName: 'native', containers: [{ name: 'native', image: 'busybox' }] }));
+  const failed = await waitFor(async () => (await eventsOf('in-vm')).find((e) => e.reason === 'FailedCreatePodSandBox'), 10_000, 'a FailedCreatePodSandBox event');
+  assert.equal(failed.type, 'Warning');
+  assert.equal(failed.message, 'Failed to create pod sandbox: RuntimeHandler "kata" not supported');
+  const p = await waitPod('in-vm', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating', 'ContainerCreating');
+  assert.equal(p.status?.phase, 'Pending');
+  assert.equal(condition(p, 'PodReadyToStartContainers')?.status, 'False');
+  assert.ok(![...runtime.sandboxes.values()].some((s) => s.name === 'in-vm'));
+  await waitFor(() => runtime.latest('native')?.status.state === 'running', 10_000, 'the native pod running');
+});
+
+test('service link variables are set for the namespace\'s services and the master service', async () => {
+  const service = (name: string, clusterIP: string, ports: object[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { clusterIP, ports } });
+  await client.create(types.services, service('kubernetes', '10.43.0.1', [{ name: 'https', port: 443 }]) as never).catch(() => {});
+  await client.create(types.services, service('db', '10.43.0.50', [{ port: 5432 }]) as never);
+  await client.create(types.pods, podSpec('linked', { containers: [{ name: 'linked', image: 'busybox', env: [{ name: 'DSN', value: 'postgres://$(DB_SERVICE_HOST):$(DB_SERVICE_PORT)' }] }] }));
+  await client.create(types.pods, podSpec('unlinked', { enableServiceLinks: false, containers: [{ name: 'unlinked', image: 'busybox' }] }));
+  await waitFor(() => runtime.latest('linked')?.status.state === 'running' && runtime.latest('unlinked')?.status.state === 'running', 10_000, 'both running');
+  const env = Object.fromEntries(runtime.latest('linked')!.config.env.map((e) => [e.name, e.value]));
+  assert.equal(env.DSN, 'postgres://10.43.0.50:5432');
+  assert.equal(env.DB_PORT_5432_TCP, 'tcp://10.43.0.50:5432');
+  assert.ok(env.KUBERNETES_SERVICE_HOST);
+  const unlinked = runtime.latest('unlinked')!.config.env.map((e) => e.name);
+  assert.ok(unlinked.includes('KUBERNETES_SERVICE_HOST'), 'the master service always');
+  assert.ok(!unlinked.some((n) => n.startsWith('DB_')));
+});
+
+test('findContainer and containerNames find a pod\'s containers, and the previous instance', async () => {
+  await client.create(types.pods, podSpec('findme', { initContainers: [{ name: 'finder-setup', image: 'busybox' }], containers: [{ name: 'finder', image: 'busybox' }] }));
+  await waitFor(() => runtime.latest('finder-setup')?.status.state === 'running', 10_000, 'setup running');
+  runtime.exit('finder-setup', 0);
+  await waitFor(() => runtime.latest('finder')?.status.state === 'running', 10_000, 'finder running');
+  assert.deepEqual(kubelet.containerNames('default', 'findme'), ['finder', 'finder-setup']);
+  assert.equal(kubelet.containerNames('default', 'nowhere'), undefined);
+  const first = runtime.latest('finder')!;
+  const found = await waitFor(() => kubelet.findContainer('default', 'findme', undefined, false), 10_000, 'finder found');
+  assert.deepEqual(found, { containerId: first.status.id, sandboxId: first.sandboxId, logPath: first.config.logPath });
+  assert.equal(kubelet.findContainer('default', 'findme', 'finder', true), undefined, 'no previous instance yet');
+  runtime.exit('finder', 1);
+  await waitFor(() => runtime.latest('finder')?.status.attempt === 1, 10_000, 'finder restarted');
+  const previous = await waitFor(() => kubelet.findContainer('default', 'findme', 'finder', true), 10_000, 'the previous instance');
+  assert.equal(previous.containerId, first.status.id);
+  assert.equal(kubelet.findContainer('default', 'findme', 'finder-setup', false)?.containerId, runtime.latest('finder-setup')!.status.id);
 });

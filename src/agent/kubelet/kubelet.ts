@@ -1,20 +1,29 @@
 // The kubelet's pod side: watches the pods bound to this node, keeps one worker per pod
 // syncing it against the container runtime, relists the runtime (upstream's PLEG) to notice
 // containers that exited, and resyncs pods whose ConfigMaps or Secrets changed so their
-// volumes follow. Node registration and heartbeats live beside it (not here).
+// volumes follow. It also watches Services (for service link variables) and RuntimeClasses.
+// Node registration and heartbeats live beside it (not here).
 
+import { readdir } from 'node:fs/promises';
+import * as os from 'node:os';
+import { join } from 'node:path';
 import type { ConfigMap, Secret } from 'kubernetes-types/core/v1.js';
-import type { Node, Pod } from '../../api/objects.ts';
+import type { RuntimeClass } from 'kubernetes-types/node/v1.js';
+import { runtimeClass as runtimeClassKind } from '../../api/groups/cluster/runtimeClass.ts';
+import type { KubeObject } from '../../api/kind.ts';
+import type { Node, Pod, Service } from '../../api/objects.ts';
 import type { Client } from '../../client/client.ts';
 import { createEventRecorder, type EventRecorder } from '../../client/events.ts';
 import type { InformerFactory } from '../../client/informer.ts';
-import { types } from '../../client/resourceTypes.ts';
+import { resourceTypeOf, types } from '../../client/resourceTypes.ts';
 import type { ContainerRuntime } from '../../runtime/runtime.ts';
 import { CrashLoopBackoff, type Clock } from './backoff.ts';
+import { defaultClusterDomain } from './podHostname.ts';
 import { PodWorkers } from './podWorkers.ts';
 import { Prober } from './prober.ts';
 import { cleanUpPod, syncPod, type PodRecord, type SyncContext } from './podSync.ts';
 import { StatusManager } from './statusManager.ts';
+import { tearDownVolumes } from './volumes.ts';
 
 export interface KubeletOptions {
   client: Client;
@@ -31,14 +40,34 @@ export interface KubeletOptions {
   recorder?: EventRecorder;
   /** For the CrashLoopBackOff clock (tests). */
   now?: Clock;
+  /** Default cluster.local. */
+  clusterDomain?: string;
+  /** Whether memory-medium emptyDirs may be mounted as tmpfs; default: when running as root. */
+  canMount?: boolean;
+}
+
+/** A container's runtime identity and log, for logs, exec and attach. */
+export interface ContainerRef {
+  containerId: string;
+  sandboxId: string;
+  logPath: string;
 }
 
 export interface Kubelet {
+  /**
+   * The pod's container (the only one of spec.containers when no name is given), or with
+   * `previous` its last terminated instance (`kubectl logs --previous`); undefined when the
+   * pod is not on this node or has no such instance.
+   */
+  findContainer(namespace: string, podName: string, containerName: string | undefined, previous: boolean): ContainerRef | undefined;
+  /** The pod's containers, then its init and ephemeral containers; undefined when the pod is not on this node. */
+  containerNames(namespace: string, podName: string): string[] | undefined;
   /** Stops syncing (running containers are left as they are, to be adopted again). */
   stop(): Promise<void>;
 }
 
 const uidIndex = 'uid';
+const masterNamespace = 'default';
 
 export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const { client, informers, runtime, nodeName } = options;
@@ -49,6 +78,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   // watch only those its pods use (upstream's watch-based manager); later.
   const configMaps = informers.informer<ConfigMap & Pod>(types.configMaps);
   const secrets = informers.informer<Secret & Pod>(types.secrets);
+  const services = informers.informer<Service>(types.services);
+  const runtimeClasses = informers.informer<RuntimeClass & KubeObject>(resourceTypeOf(runtimeClassKind));
   const recorder = options.recorder ?? createEventRecorder(client, 'kubelet', nodeName);
 
   const records = new Map<string, PodRecord>();
@@ -66,6 +97,11 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     statuses: new StatusManager(client),
     configMap: (ns, name) => configMaps.get(ns, name),
     secret: (ns, name) => secrets.get(ns, name),
+    runtimeClass: (name) => runtimeClasses.get(undefined, name),
+    services: (ns) => (ns === masterNamespace ? services.list(ns) : [...services.list(ns), ...services.list(masterNamespace)]),
+    clusterDomain: options.clusterDomain ?? defaultClusterDomain,
+    nodeHostname: os.hostname(),
+    canMount: options.canMount ?? (process.getuid?.() === 0 && process.platform === 'linux'),
     get allocatable() {
       return node()?.status?.allocatable ?? {};
     },
@@ -92,6 +128,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   }
   informers.start();
   await informers.waitForSync(options.signal);
+  await removeOrphanedPodDirs(options.rootDir, new Set(pods.list().map((p) => p.metadata?.uid ?? '')), runtime);
 
   // PLEG: a relist that finds a pod's containers changed (or a sandbox of a pod no longer
   // bound here) syncs that pod.
@@ -122,5 +159,30 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
       await recorder.flush();
     })());
   options.signal.addEventListener('abort', () => void stop(), { once: true });
-  return { stop };
+
+  const podOn = (namespace: string, name: string) => pods.get(namespace, name);
+  return {
+    findContainer(namespace, podName, containerName, previous) {
+      const pod = podOn(namespace, podName);
+      const view = pod && records.get(pod.metadata?.uid ?? '')?.view;
+      if (!pod || !view) return undefined;
+      const containers = pod.spec?.containers ?? [];
+      const name = containerName ?? (containers.length === 1 ? containers[0]!.name : undefined);
+      const history = name === undefined ? undefined : view.containers.get(name);
+      const found = previous ? history?.previous : history?.latest;
+      return found && { containerId: found.id, sandboxId: found.sandboxId, logPath: found.logPath };
+    },
+    containerNames(namespace, podName) {
+      const spec = podOn(namespace, podName)?.spec;
+      return spec && [...spec.containers, ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map((c) => c.name);
+    },
+    stop,
+  };
+}
+
+/** Pod directories left by pods that went while no kubelet ran (and have no sandbox left): their volumes are removed. */
+async function removeOrphanedPodDirs(rootDir: string, known: Set<string>, runtime: ContainerRuntime): Promise<void> {
+  const withSandbox = new Set((await runtime.listPodSandboxes()).map((s) => s.uid));
+  const dirs = await readdir(join(rootDir, 'pods')).catch(() => [] as string[]);
+  for (const uid of dirs) if (!known.has(uid) && !withSandbox.has(uid)) await tearDownVolumes(rootDir, uid);
 }

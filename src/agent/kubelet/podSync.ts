@@ -1,30 +1,37 @@
 // SyncPod, as the kubelet's: bring one pod's sandbox and containers to what its spec asks
-// (sandbox, volumes, init containers in order, then the containers; restarts by policy
-// with CrashLoopBackOff; liveness and startup failures restarted), then report its status.
+// (sandbox on the runtime its RuntimeClass names, volumes, init containers in order, then
+// the containers with their resources, user and environment; restarts by policy with
+// CrashLoopBackOff; liveness and startup failures restarted), then report its status.
 // Terminating pods are stopped gracefully (preStop, SIGTERM, grace, SIGKILL) and their
 // object deleted.
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Container, LifecycleHandler } from 'kubernetes-types/core/v1.js';
+import type { Container, LifecycleHandler, Service } from 'kubernetes-types/core/v1.js';
+import type { RuntimeClass } from 'kubernetes-types/node/v1.js';
 import type { Pod } from '../../api/objects.ts';
 import { ApiError } from '../../apiserver/errors.ts';
 import type { Client } from '../../client/client.ts';
 import type { EventRecorder } from '../../client/events.ts';
 import { types } from '../../client/resourceTypes.ts';
-import type { ContainerRuntime, ContainerStatus, SandboxStatus } from '../../runtime/runtime.ts';
+import type { ContainerConfig, ContainerRuntime, ContainerStatus, SandboxStatus } from '../../runtime/runtime.ts';
 import type { CrashLoopBackoff } from './backoff.ts';
 import { ConfigError } from './downward.ts';
+import { containerResources, podResources } from './containerResources.ts';
+import { containerUser } from './containerUser.ts';
 import { containerArgv, containerEnv } from './envVars.ts';
 import { execIn, httpGet, sleepFor, type Outcome } from './handlers.ts';
 import { podStatus, isSidecar, type Waiting } from './podStatus.ts';
 import type { DeclaredProbes, Prober } from './prober.ts';
+import { podHostname } from './podHostname.ts';
 import { hasExited, isRunning, succeeded, viewOf, type RuntimeView } from './runtimeView.ts';
+import { serviceEnv } from './serviceEnv.ts';
 import type { StatusManager } from './statusManager.ts';
-import { containerMounts, setUpVolumes, type VolumeSources } from './volumes.ts';
+import { withFallbackMessages } from './terminationMessage.ts';
+import { containerMounts, setUpVolumes, tearDownVolumes, type VolumeSources } from './volumes.ts';
 import type { SyncResult } from './podWorkers.ts';
 
-export interface SyncContext extends Omit<VolumeSources, 'podIPs'> {
+export interface SyncContext extends Omit<VolumeSources, 'podIPs' | 'warn'> {
   client: Client;
   runtime: ContainerRuntime;
   rootDir: string;
@@ -34,12 +41,22 @@ export interface SyncContext extends Omit<VolumeSources, 'podIPs'> {
   statuses: StatusManager;
   /** What the kubelet remembers per pod uid. */
   records: Map<string, PodRecord>;
+  runtimeClass(name: string): RuntimeClass | undefined;
+  /** The Services of a namespace and of `default` (for service link variables). */
+  services(namespace: string): Service[];
+  clusterDomain: string;
+  /** The node's hostname (host-network pods keep it). */
+  nodeHostname: string;
 }
 
 export interface PodRecord {
   sandboxId?: string;
   /** Why containers are held back, by name (reported as their waiting state). */
   waiting: Map<string, Waiting>;
+  /** The runtime's view as last seen by a sync (for log and exec lookups). */
+  view?: RuntimeView;
+  /** Fallback termination messages read from logs, by container id. */
+  messages: Map<string, string>;
 }
 
 /** upstream's minimumGracePeriodInSeconds */
@@ -47,24 +64,41 @@ const minimumGraceSeconds = 2;
 const defaultGraceSeconds = 30;
 /** How soon a pod held back by missing config is looked at again (changes also wake it). */
 const configRetryMs = 10_000;
+/** How soon a pod whose sandbox could not be created is tried again. */
+const sandboxRetryMs = 10_000;
 
 export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
   const uid = pod.metadata!.uid!;
   const record = recordOf(ctx, uid);
   if (pod.metadata?.deletionTimestamp) return terminatePod(pod, ctx);
-  if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
+  const warn = (reason: string, message: string) => ctx.recorder.event(pod, 'Warning', reason, message);
+  if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
+    // Nothing more runs; its containers stay known for their logs (also after a restart).
+    const sandbox = (await ctx.runtime.listPodSandboxes()).find((s) => s.uid === uid);
+    if (sandbox && !record.view) record.view = viewOf(sandbox, await ctx.runtime.listContainers(sandbox.id));
+    return;
+  }
 
-  const sandbox = await ensureSandbox(pod, ctx, record);
+  let sandbox: SandboxStatus;
+  try {
+    sandbox = await ensureSandbox(pod, ctx, record);
+  } catch (err) {
+    warn('FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
+    record.view = viewOf(undefined, []);
+    await writeStatus(pod, ctx, record, record.view, []);
+    return { requeueAfterMs: sandboxRetryMs };
+  }
   const podIPs = sandbox.ip ? [sandbox.ip] : [];
-  let view = viewOf(sandbox, await ctx.runtime.listContainers(sandbox.id));
+  const current = async () => viewOf(sandbox, await withFallbackMessages(pod, await ctx.runtime.listContainers(sandbox.id), record.messages));
+  let view = (record.view = await current());
   const report = async () => {
-    view = viewOf(sandbox, await ctx.runtime.listContainers(sandbox.id));
+    view = record.view = await current();
     await writeStatus(pod, ctx, record, view, podIPs);
   };
 
   let volumePaths: Map<string, string>;
   try {
-    volumePaths = await setUpVolumes(pod, ctx.rootDir, { ...ctx, podIPs });
+    volumePaths = await setUpVolumes(pod, ctx.rootDir, { ...ctx, podIPs, warn });
   } catch (err) {
     ctx.recorder.event(pod, 'Warning', 'FailedMount', (err as Error).message);
     await report();
@@ -119,6 +153,7 @@ export async function cleanUpPod(uid: string, ctx: SyncContext): Promise<void> {
     await ctx.runtime.stopPodSandbox(sandbox.id);
     await ctx.runtime.removePodSandbox(sandbox.id);
   }
+  await tearDownVolumes(ctx.rootDir, uid);
   ctx.records.delete(uid);
   ctx.backoff.forget(`${uid}/`);
   ctx.statuses.forget(uid);
@@ -126,7 +161,7 @@ export async function cleanUpPod(uid: string, ctx: SyncContext): Promise<void> {
 
 function recordOf(ctx: SyncContext, uid: string): PodRecord {
   let record = ctx.records.get(uid);
-  if (!record) ctx.records.set(uid, (record = { waiting: new Map() }));
+  if (!record) ctx.records.set(uid, (record = { waiting: new Map(), messages: new Map() }));
   return record;
 }
 
@@ -146,19 +181,33 @@ async function ensureSandbox(pod: Pod, ctx: SyncContext, record: PodRecord): Pro
   }
   if (sandbox) await ctx.runtime.removePodSandbox(sandbox.id);
   const spec = pod.spec ?? { containers: [] };
+  checkRuntimeHandler(pod, ctx);
   const id = await ctx.runtime.runPodSandbox({
     uid,
     name: pod.metadata!.name!,
     namespace: pod.metadata!.namespace ?? 'default',
-    hostname: spec.hostname ?? pod.metadata!.name!,
+    hostname: podHostname(pod, ctx.clusterDomain, ctx.nodeHostname),
     hostNetwork: spec.hostNetwork ?? false,
     shareProcessNamespace: spec.shareProcessNamespace ?? false,
+    resources: podResources(pod),
     labels: pod.metadata?.labels,
   });
   record.sandboxId = id;
   const status = await ctx.runtime.podSandboxStatus(id);
   if (!status) throw new Error(`sandbox ${id} vanished after it was created`);
   return status;
+}
+
+/**
+ * The pod's RuntimeClass must exist and name a handler this node's runtime is (unset: the
+ * default runtime); the errors are what upstream reports in FailedCreatePodSandBox.
+ */
+function checkRuntimeHandler(pod: Pod, ctx: SyncContext): void {
+  const name = pod.spec?.runtimeClassName;
+  if (!name) return;
+  const runtimeClass = ctx.runtimeClass(name);
+  if (!runtimeClass) throw new Error(`runtimeclasses.node.k8s.io "${name}" not found`);
+  if (runtimeClass.handler !== ctx.runtime.name) throw new Error(`RuntimeHandler "${runtimeClass.handler}" not supported`);
 }
 
 /** Stops containers whose liveness or startup probe failed (they restart by policy). */
@@ -207,8 +256,11 @@ async function startContainer(s: Starter, c: Container, attempt: number): Promis
   const { pod, ctx, record } = s;
   const ns = pod.metadata!.namespace ?? 'default';
   let env: { name: string; value: string }[];
+  let user: ContainerConfig['user'];
   try {
-    env = containerEnv(pod, c, { ...ctx, podIPs: s.podIPs, warn: (reason, message) => ctx.recorder.event(pod, 'Warning', reason, message) });
+    const links = serviceEnv(ctx.services(ns), ns, pod.spec?.enableServiceLinks ?? true);
+    env = containerEnv(pod, c, { ...ctx, podIPs: s.podIPs, serviceEnv: links, warn: (reason, message) => ctx.recorder.event(pod, 'Warning', reason, message) });
+    user = containerUser(pod, c);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     record.waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
@@ -225,6 +277,8 @@ async function startContainer(s: Starter, c: Container, attempt: number): Promis
       argv: containerArgv(c, env),
       env,
       workingDir: c.workingDir,
+      user,
+      resources: containerResources(c),
       mounts: containerMounts(c, s.volumePaths),
       tty: c.tty ?? false,
       stdin: c.stdin ?? false,

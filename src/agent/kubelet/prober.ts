@@ -6,6 +6,7 @@
 
 import type { Container, Pod, Probe } from 'kubernetes-types/core/v1.js';
 import type { ContainerRuntime } from '../../runtime/runtime.ts';
+import { grpcCheck } from './grpcProbe.ts';
 import { execIn, httpGet, tcpSocket, type Outcome } from './handlers.ts';
 import { ProbeState, probeTiming, type ProbeKind, type ProbeResult } from './probeState.ts';
 
@@ -118,8 +119,8 @@ export class Prober {
     if (probe.httpGet) return httpGet(probe.httpGet, podIP, r.container, timeoutMs);
     if (probe.tcpSocket) return tcpSocket(probe.tcpSocket, podIP, r.container, timeoutMs);
     if (probe.exec) return execIn(this.#options.runtime, r.id, probe.exec.command ?? [], timeoutMs);
-    // grpc (health v1 over HTTP/2) is not implemented yet: it reports unknown probes as failed.
-    return Promise.resolve({ ok: false, message: 'unsupported probe handler (grpc probes are not implemented yet)' });
+    if (probe.grpc) return grpcCheck(probe.grpc, podIP, timeoutMs);
+    return Promise.resolve({ ok: false, message: 'unsupported probe handler' });
   }
 
   #schedule(worker: Worker, delayMs: number, fn: () => Promise<void>): void {

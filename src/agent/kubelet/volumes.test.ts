@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, statfs } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigMap, Pod, Secret } from 'kubernetes-types/core/v1.js';
-import { containerMounts, setUpVolumes, type VolumeSources } from './volumes.ts';
+import { containerMounts, setUpVolumes, tearDownVolumes, type VolumeSources } from './volumes.ts';
+import { memoryVolumeSize, mountsUnder } from './tmpfs.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
@@ -15,6 +18,7 @@ test('configMap, secret, downwardAPI, projected and emptyDir volumes, with items
     const secrets: Record<string, Secret> = { tls: { data: { key: b64('k3y') } } };
     const sources: VolumeSources = {
       configMap: (_ns, n) => configMaps[n], secret: (_ns, n) => secrets[n], allocatable: {}, podIPs: ['10.0.0.1'], hostIPs: ['1.1.1.1'],
+      canMount: false, warn: () => {},
     };
     const pod: Pod = {
       metadata: { name: 'web', namespace: 'default', uid: 'uid-1', labels: { b: '2', a: '1' } },
@@ -43,6 +47,7 @@ test('configMap, secret, downwardAPI, projected and emptyDir volumes, with items
       { containerPath: '/etc/app', hostPath: vol('kubernetes.io~configmap', 'cfg'), readOnly: true },
       { containerPath: '/cache', hostPath: join(vol('kubernetes.io~empty-dir', 'cache'), 'x'), readOnly: false },
     ]);
+    assert.ok((await stat(join(vol('kubernetes.io~empty-dir', 'cache'), 'x'))).isDirectory(), 'the subPath is created');
 
     configMaps.app = { data: { 'app.conf': 'port=8080', other: 'x' } };
     await setUpVolumes(pod, root, sources);
@@ -50,6 +55,59 @@ test('configMap, secret, downwardAPI, projected and emptyDir volumes, with items
 
     delete configMaps.app;
     await assert.rejects(setUpVolumes(pod, root, sources), /MountVolume.SetUp failed for volume "cfg" : configmap "app" not found/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
+
+function memoryPod(uid: string, sizeLimit?: string): Pod {
+  return {
+    metadata: { name: 'ram', namespace: 'default', uid },
+    spec: { containers: [{ name: 'app', resources: { limits: { memory: '64Mi' } } }], volumes: [{ name: 'scratch', emptyDir: { medium: 'Memory', ...(sizeLimit ? { sizeLimit } : {}) } }] },
+  };
+}
+
+test('a memory emptyDir is sized by allocatable, then the pod limit, then its sizeLimit, whichever is least', () => {
+  const allocatable = { memory: '1Gi' };
+  assert.equal(memoryVolumeSize(memoryPod('a'), { medium: 'Memory' }, allocatable), 64 * 2 ** 20);
+  assert.equal(memoryVolumeSize(memoryPod('a'), { medium: 'Memory', sizeLimit: '16Mi' }, allocatable), 16 * 2 ** 20);
+  assert.equal(memoryVolumeSize(memoryPod('a'), { medium: 'Memory', sizeLimit: '2Gi' }, allocatable), 64 * 2 ** 20);
+  const unlimited: Pod = { spec: { containers: [{ name: 'app' }] } };
+  assert.equal(memoryVolumeSize(unlimited, { medium: 'Memory' }, allocatable), 2 ** 30);
+});
+
+test('as root a memory emptyDir is a tmpfs of its size, unmounted when the pod is torn down', { skip: !isRoot }, async () => {
+  const root = await mkdtemp(join(tmpdir(), 'skiff-vol-'));
+  try {
+    const sources: VolumeSources = { configMap: () => undefined, secret: () => undefined, allocatable: { memory: '1Gi' }, podIPs: [], hostIPs: [], canMount: true, warn: () => assert.fail('no warning as root') };
+    const paths = await setUpVolumes(memoryPod('uid-ram', '8Mi'), root, sources);
+    const dir = paths.get('scratch')!;
+    assert.deepEqual(await mountsUnder(dir), [dir]);
+    const fs = await statfs(dir);
+    assert.equal(fs.blocks * fs.bsize, 8 * 2 ** 20);
+    await setUpVolumes(memoryPod('uid-ram', '8Mi'), root, sources);
+    assert.deepEqual(await mountsUnder(dir), [dir], 'mounted once, however often it is set up');
+    await tearDownVolumes(root, 'uid-ram');
+    assert.deepEqual(await mountsUnder(dir), []);
+    assert.ok(!existsSync(join(root, 'pods', 'uid-ram')));
+  } finally {
+    for (const m of await mountsUnder(root)) execFileSync('umount', [m]);
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('without mounting a memory emptyDir is a directory, with one warning', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'skiff-vol-'));
+  try {
+    const warnings: string[] = [];
+    const sources: VolumeSources = { configMap: () => undefined, secret: () => undefined, allocatable: {}, podIPs: [], hostIPs: [], canMount: false, warn: (reason, message) => warnings.push(`${reason}: ${message}`) };
+    const paths = await setUpVolumes(memoryPod('uid-disk'), root, sources);
+    await setUpVolumes(memoryPod('uid-disk'), root, sources);
+    assert.ok((await stat(paths.get('scratch')!)).isDirectory());
+    assert.deepEqual(await mountsUnder(paths.get('scratch')!), []);
+    assert.deepEqual(warnings, ['MemoryMediumUnavailable: emptyDir volume "scratch" asks for medium Memory, but mounting a tmpfs needs root: it is a directory on disk instead']);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -1,19 +1,27 @@
 // A pod's volumes, materialised under <rootDir>/pods/<uid>/volumes/<plugin>/<name> as
-// upstream's kubelet lays them out: emptyDir a directory, hostPath the host's path,
+// upstream's kubelet lays them out: emptyDir a directory (a tmpfs for medium Memory, when we
+// may mount; else a directory and a warning), hostPath the host's path,
 // configMap/secret/downwardAPI/projected files written atomically (and rewritten when
-// their sources change: every sync calls this again). Then each container's mounts.
+// their sources change: every sync calls this again). Then each container's mounts; and the
+// pod's directory removed (its tmpfs mounts first) once the pod has gone.
 
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfigMap, Container, DownwardAPIVolumeFile, KeyToPath, Pod, Secret, Volume } from 'kubernetes-types/core/v1.js';
 import type { Mount } from '../../runtime/runtime.ts';
 import { writeAtomically, type FileToWrite } from './atomicWriter.ts';
 import { ConfigError, fieldValue, resourceValue, type PodAddresses } from './downward.ts';
+import { ensureTmpfs, memoryVolumeSize, removePodDir } from './tmpfs.ts';
 
 export interface VolumeSources extends PodAddresses {
   configMap(namespace: string, name: string): ConfigMap | undefined;
   secret(namespace: string, name: string): Secret | undefined;
   allocatable: Record<string, string>;
+  /** Whether tmpfs may be mounted (root): memory-medium emptyDirs are plain directories otherwise. */
+  canMount: boolean;
+  /** Told about a volume set up differently than asked (a Warning event). */
+  warn(reason: string, message: string): void;
 }
 
 /** Upstream's default file mode for configMap, secret, downwardAPI and projected volumes (0644). */
@@ -40,12 +48,19 @@ export async function setUpVolumes(pod: Pod, rootDir: string, sources: VolumeSou
   return paths;
 }
 
-/** The runtime mounts for a container (subPath joined under its volume). */
+/** Removes what setUpVolumes made for the pod (unmounting its tmpfs volumes first). */
+export function tearDownVolumes(rootDir: string, uid: string): Promise<void> {
+  return removePodDir(podDir(rootDir, uid));
+}
+
+/** The runtime mounts for a container (subPath joined under its volume, created as a directory when missing, as upstream). */
 export function containerMounts(container: Container, volumePaths: Map<string, string>): Mount[] {
   return (container.volumeMounts ?? []).flatMap((m) => {
     const hostPath = volumePaths.get(m.name);
     if (!hostPath) return [];
-    return [{ containerPath: m.mountPath, hostPath: m.subPath ? join(hostPath, m.subPath) : hostPath, readOnly: m.readOnly ?? false }];
+    const source = m.subPath ? join(hostPath, m.subPath) : hostPath;
+    if (m.subPath && !existsSync(source)) mkdirSync(source, { recursive: true, mode: 0o755 });
+    return [{ containerPath: m.mountPath, hostPath: source, readOnly: m.readOnly ?? false }];
   });
 }
 
@@ -60,7 +75,11 @@ async function setUpVolume(pod: Pod, volume: Volume, rootDir: string, sources: V
   }
   if (volume.emptyDir) {
     const path = dir('kubernetes.io~empty-dir');
-    await mkdir(path, { recursive: true, mode: 0o777 });
+    const created = (await mkdir(path, { recursive: true, mode: 0o777 })) !== undefined;
+    if (volume.emptyDir.medium === 'Memory') {
+      if (sources.canMount) await ensureTmpfs(path, memoryVolumeSize(pod, volume.emptyDir, sources.allocatable));
+      else if (created) sources.warn('MemoryMediumUnavailable', `emptyDir volume "${volume.name}" asks for medium Memory, but mounting a tmpfs needs root: it is a directory on disk instead`);
+    }
     return path;
   }
   const files = new Map<string, FileToWrite>();

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { goArch, internalIP, memTotalBytes, readHostFacts } from './hostFacts.ts';
-import { podCIDRFor } from './realNode.ts';
+import { goArch, internalIP, memTotalBytes, pressureOf, readHostFacts, type HostUsage } from './hostFacts.ts';
 
 test('MemTotal is read from /proc/meminfo in bytes', () => {
   assert.equal(memTotalBytes('MemTotal:       16318540 kB\nMemFree:         1022880 kB\n'), 16318540 * 1024);
@@ -16,6 +15,7 @@ test('the InternalIP is the first non-loopback IPv4 address not on skiff\'s own 
   assert.equal(internalIP({
     lo: [addr('127.0.0.1', 'IPv4', true)],
     skiff0: [addr('10.42.7.1', 'IPv4')],
+    skf0a2a0700: [addr('10.42.7.1', 'IPv4')],
     vethab12cd34: [addr('169.254.1.1', 'IPv4')],
     eth0: [addr('fe80::1', 'IPv6'), addr('192.168.1.20', 'IPv4')],
   } as never), '192.168.1.20');
@@ -39,12 +39,20 @@ test('the host\'s facts: capacity, allocatable below it, addresses, nodeInfo', a
     assert.equal(facts.nodeInfo.containerRuntimeVersion, 'process://0.1.0');
     assert.equal(facts.nodeInfo.kubeletVersion, 'v1.32.0-skiff');
     assert.equal(facts.nodeInfo.operatingSystem, 'linux');
+    assert.deepEqual(Object.keys(facts.pressure).sort(), ['disk', 'memory', 'pid']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
-test('a node\'s podCIDR is a /24 of 10.42.0.0/16 that depends only on its name', () => {
-  assert.match(podCIDRFor('node-a'), /^10\.42\.\d{1,3}\.0\/24$/);
-  assert.equal(podCIDRFor('node-a'), podCIDRFor('node-a'));
+test('pressure: under 100Mi of memory available, 10% of the disk or 5% of its inodes, 10% of PIDs', () => {
+  const Mi = 2 ** 20;
+  const fine: HostUsage = { memAvailableBytes: 500 * Mi, disk: { availableBytes: 50, totalBytes: 100, inodesFree: 50, inodesTotal: 100 }, pids: { used: 100, max: 32768 } };
+  assert.deepEqual(pressureOf(fine), { memory: false, disk: false, pid: false });
+  assert.deepEqual(pressureOf({ ...fine, memAvailableBytes: 99 * Mi }), { memory: true, disk: false, pid: false });
+  assert.equal(pressureOf({ ...fine, disk: { ...fine.disk, availableBytes: 9 } }).disk, true);
+  assert.equal(pressureOf({ ...fine, disk: { ...fine.disk, inodesFree: 4 } }).disk, true);
+  assert.equal(pressureOf({ ...fine, disk: { ...fine.disk, inodesFree: 0, inodesTotal: 0 } }).disk, false, 'no inode counts (e.g. btrfs) is no inode pressure');
+  assert.equal(pressureOf({ ...fine, pids: { used: 30000, max: 32768 } }).pid, true);
+  assert.equal(pressureOf({ ...fine, pids: { used: 100, max: Infinity } }).pid, false);
 });

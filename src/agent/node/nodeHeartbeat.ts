@@ -16,10 +16,12 @@ import { isApiError, renewNodeLease } from './nodeLease.ts';
 export interface NodeHeartbeatOptions {
   client: Client;
   nodeName: string;
-  podCIDR: string;
   labels: Record<string, string>;
   taints: Taint[];
-  /** The host as it is now (read on every heartbeat). */
+  /**
+   * The host as it is now (read on every heartbeat). First read once the Node exists: a real
+   * node's runtime starts only when the server has given the Node a podCIDR.
+   */
   facts: () => Promise<HostFacts>;
   signal: AbortSignal;
   /** Default 10 s (the kubelet's nodeStatusUpdateFrequency and lease renew interval). */
@@ -52,16 +54,14 @@ export async function startNodeHeartbeat(options: NodeHeartbeatOptions): Promise
   };
 
   const register = async () => {
-    const facts = await options.facts();
     let registered: Node;
     try {
       registered = await client.create<Node>(types.nodes, nodeObject(nodeName, options));
     } catch (err) {
       if (!isApiError(err, 409)) throw err;
       registered = await client.get<Node>(types.nodes, undefined, nodeName); // registered before: take it over
-      // Upstream, spec.podCIDR may only go from unset to set.
-      if (!registered.spec?.podCIDR) registered = await client.patch<Node>(types.nodes, undefined, nodeName, 'merge', { spec: { podCIDR: options.podCIDR, podCIDRs: [options.podCIDR] } });
     }
+    const facts = await options.facts();
     await postStatus(registered.status, facts);
     lease = await renewNodeLease(client, lease, { nodeName, nodeUid: registered.metadata?.uid, leaseDurationSeconds });
   };
@@ -71,7 +71,7 @@ export async function startNodeHeartbeat(options: NodeHeartbeatOptions): Promise
     const current = await client.get<Node>(types.nodes, undefined, nodeName);
     const facts = await options.facts();
     const stale = Date.now() - lastReportMs >= statusReportIntervalMs;
-    if (stale || conditionsOutdated(current.status) || factsChanged(current.status, facts)) await postStatus(current.status, facts);
+    if (stale || conditionsOutdated(current.status, facts.pressure) || factsChanged(current.status, facts)) await postStatus(current.status, facts);
   };
 
   for (let backoffMs = 100; ; backoffMs = Math.min(backoffMs * 2, 5_000)) {
@@ -104,8 +104,8 @@ export async function startNodeHeartbeat(options: NodeHeartbeatOptions): Promise
   };
 }
 
-/** The Node as registered (status is posted separately: create drops it). */
-function nodeObject(nodeName: string, options: Pick<NodeHeartbeatOptions, 'podCIDR' | 'labels' | 'taints'>): Node {
+/** The Node as registered (status is posted separately: create drops it; the server assigns the podCIDR). */
+function nodeObject(nodeName: string, options: Pick<NodeHeartbeatOptions, 'labels' | 'taints'>): Node {
   const arch = goArch(process.arch);
   return {
     apiVersion: 'v1',
@@ -122,13 +122,13 @@ function nodeObject(nodeName: string, options: Pick<NodeHeartbeatOptions, 'podCI
       },
       annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },
-    spec: { podCIDR: options.podCIDR, podCIDRs: [options.podCIDR], ...(options.taints.length > 0 ? { taints: options.taints } : {}) },
+    spec: options.taints.length > 0 ? { taints: options.taints } : {},
   };
 }
 
 /** The status to post: healthy conditions (their transition times kept), the host's facts. */
 function statusOf(nodeName: string, facts: HostFacts, current: NodeStatus | undefined): NodeStatus {
-  const base = nodeStatus({ name: nodeName, address: facts.addresses[0].address, capacity: facts.capacity, labels: {}, taints: [] }, current, new Date());
+  const base = nodeStatus({ name: nodeName, address: facts.addresses[0].address, capacity: facts.capacity, labels: {}, taints: [] }, current, new Date(), facts.pressure);
   return { ...base, capacity: facts.capacity, allocatable: facts.allocatable, addresses: facts.addresses, nodeInfo: facts.nodeInfo };
 }
 

@@ -1,17 +1,22 @@
-// A real node: the Node registered and kept alive (nodeHeartbeat.ts), and the kubelet running
-// the pods bound to it on the process runtime. State lives under the data dir: runtime/ (the
-// runtime's sandbox and container records) and kubelet/ (pod volumes and logs).
+// A real node: the Node registered and kept alive (nodeHeartbeat.ts), the kubelet running the
+// pods bound to it on the process runtime, and the kubelet's HTTP server reached by the
+// apiserver through the tunnel the node opens (tunnelClient.ts). State lives under the data
+// dir: runtime/ (the runtime's sandbox and container records) and kubelet/ (pod volumes and logs).
 
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { duplexPair, type Duplex } from 'node:stream';
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import type { Client } from '../../client/client.ts';
 import type { InformerFactory } from '../../client/informer.ts';
-import { createProcessRuntime } from '../../runtime/process/processRuntime.ts';
-import { startKubelet } from '../kubelet/kubelet.ts';
+import { createProcessRuntime, type ProcessRuntime } from '../../runtime/process/processRuntime.ts';
+import { startKubelet, type Kubelet } from '../kubelet/kubelet.ts';
+import { createKubeletServer } from '../streaming/kubeletServer.ts';
 import { readHostFacts } from './hostFacts.ts';
 import { startNodeHeartbeat } from './nodeHeartbeat.ts';
+import { assignedPodCIDR } from './podCIDR.ts';
+import { startTunnelClient } from './tunnelClient.ts';
 
 export interface RealNodeOptions {
   client: Client;
@@ -22,50 +27,80 @@ export interface RealNodeOptions {
   taints: Taint[];
   leaseDurationSeconds?: number;
   signal: AbortSignal;
+  /**
+   * Where the node's tunnel goes, and its credential. Without it (an agent inside the server's
+   * process) the apiserver reaches the kubelet through dialKubelet instead.
+   */
+  tunnel?: { server: string; token: string; ca?: string };
 }
 
 export interface RealNode {
   nodeName: string;
+  /** As the server assigned it. */
   podCIDR: string;
   mode: 'root' | 'rootless';
-  /** Stops the kubelet and the heartbeats; containers keep running, to be adopted by the next agent. */
+  /** A new connection to the kubelet's HTTP server, for an apiserver in this process (TunnelServer.register). */
+  dialKubelet(): Duplex;
+  /** Stops the kubelet, the heartbeats and the tunnel; containers keep running, to be adopted by the next agent. */
   stop(): Promise<void>;
 }
 
-/**
- * The node's pod range, 10.42.<n>.0/24 with n from a hash of its name: a stopgap until the
- * server allocates a /24 per node (two node names can collide).
- */
-export function podCIDRFor(nodeName: string): string {
-  return `10.42.${createHash('sha256').update(nodeName).digest()[0]}.0/24`;
-}
-
-/** Registers the node (resolves once it is) and starts the kubelet. */
+/** Registers the node (resolves once it is and has its podCIDR) and starts the kubelet. */
 export async function startRealNode(options: RealNodeOptions): Promise<RealNode> {
   const { client, informers, nodeName, dataDir, signal } = options;
-  const podCIDR = podCIDRFor(nodeName);
   const kubeletDir = join(dataDir, 'kubelet');
   await mkdir(kubeletDir, { recursive: true });
-  const runtime = createProcessRuntime({ rootDir: join(dataDir, 'runtime'), mode: 'auto', podCIDR });
+  let kubelet: Kubelet | undefined; // the server is reached only once the node is up; until then no pod is known
+  const kubeletServer = createKubeletServer({
+    get runtime() {
+      return runtime!;
+    },
+    findContainer: (...args) => kubelet?.findContainer(...args),
+    containerNames: (...args) => kubelet?.containerNames(...args),
+  });
+  const tunnel = options.tunnel && startTunnelClient({ ...options.tunnel, kubeletServer, nodeName });
+  // The runtime needs the podCIDR, which the server assigns once the Node exists: the first
+  // read of the host's facts (right after registering) waits for it and starts the runtime.
+  let podCIDR: string | undefined;
+  let runtime: ProcessRuntime | undefined;
+  let runtimeStarting: Promise<ProcessRuntime> | undefined;
+  const startRuntime = () =>
+    (runtimeStarting ??= assignedPodCIDR(client, nodeName, signal).then((assigned) => {
+      podCIDR = assigned;
+      return (runtime = createProcessRuntime({ rootDir: join(dataDir, 'runtime'), mode: 'auto', podCIDR: assigned }));
+    }));
   try {
     const heartbeat = await startNodeHeartbeat({
-      client, nodeName, podCIDR, signal,
+      client, nodeName, signal,
       labels: options.labels,
       taints: options.taints,
       leaseDurationSeconds: options.leaseDurationSeconds,
-      facts: () => readHostFacts(dataDir, runtime.version),
+      facts: async () => readHostFacts(dataDir, (await startRuntime()).version),
     });
     const hostIP = heartbeat.node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-    const kubelet = await startKubelet({ client, informers, runtime, nodeName, rootDir: kubeletDir, signal, hostIP });
+    kubelet = await startKubelet({ client, informers, runtime: runtime!, nodeName, rootDir: kubeletDir, signal, hostIP });
     let stopped: Promise<void> | undefined;
     const stop = () =>
       (stopped ??= (async () => {
-        await Promise.all([kubelet.stop(), heartbeat.stop()]);
-        runtime.close();
+        await Promise.all([kubelet!.stop(), heartbeat.stop(), tunnel?.stop()]);
+        kubeletServer.closeAllConnections();
+        runtime!.close();
       })());
-    return { nodeName, podCIDR, mode: runtime.mode, stop };
+    return { nodeName, podCIDR: podCIDR!, mode: runtime!.mode, dialKubelet: () => dial(kubeletServer), stop };
   } catch (err) {
-    runtime.close();
+    await tunnel?.stop();
+    kubeletServer.closeAllConnections();
+    runtime?.close();
     throw err;
   }
+}
+
+/** A connection to `server` within this process. */
+function dial(server: Server): Duplex {
+  const [ours, theirs] = duplexPair();
+  // As with a TCP connection, closing one end closes the other.
+  ours.once('close', () => theirs.destroy());
+  theirs.once('close', () => ours.destroy());
+  server.emit('connection', theirs);
+  return ours;
 }

@@ -33,6 +33,19 @@ test('conditions someone else changed are outdated; heartbeat times alone are no
   assert.equal(conditionsOutdated(undefined), true);
 });
 
+test('pressure is reported with the kubelet\'s reasons and messages, and changes in it make the conditions outdated', () => {
+  const healthy = nodeStatus(node, undefined, new Date('2025-01-01T00:00:00Z'));
+  const pressed = nodeStatus(node, healthy, new Date('2025-01-01T00:01:00Z'), { memory: true, disk: true, pid: true });
+  const byType = Object.fromEntries(pressed.conditions!.map((c) => [c.type, [c.status, c.reason, c.message]]));
+  assert.deepEqual(byType.MemoryPressure, ['True', 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available']);
+  assert.deepEqual(byType.DiskPressure, ['True', 'KubeletHasDiskPressure', 'kubelet has disk pressure']);
+  assert.deepEqual(byType.PIDPressure, ['True', 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available']);
+  assert.deepEqual(byType.Ready, ['True', 'KubeletReady', 'kubelet is posting ready status']);
+  assert.equal(pressed.conditions!.find((c) => c.type === 'MemoryPressure')!.lastTransitionTime, '2025-01-01T00:01:00Z');
+  assert.equal(conditionsOutdated(healthy, { memory: true, disk: false, pid: false }), true);
+  assert.equal(conditionsOutdated(pressed, { memory: true, disk: true, pid: true }), false);
+});
+
 test('the lease is owned by its node and renewed in microseconds', () => {
   const lease = leaseObject('sim-3', 'uid-3', 40, new Date('2025-01-01T00:00:00.123Z'));
   assert.equal(lease.metadata!.namespace, 'kube-node-lease');

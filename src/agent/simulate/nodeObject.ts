@@ -13,7 +13,21 @@ export interface SimulatedNode {
   capacity: Record<string, string>;
   labels: Record<string, string>;
   taints: Taint[];
+  /**
+   * The range its pods' IPs come from, set at registration (kwok's way), so the server's
+   * allocator, whose cluster CIDR has room for 256 nodes, leaves thousands of them alone.
+   */
+  podCIDR?: string;
 }
+
+/** Which of the kubelet's pressure conditions hold (a simulated node never has any). */
+export interface NodePressure {
+  memory: boolean;
+  disk: boolean;
+  pid: boolean;
+}
+
+export const noPressure: NodePressure = { memory: false, disk: false, pid: false };
 
 export const kubeletVersion = 'v1.32.0-skiff';
 export const containerRuntimeVersion = 'skiff-sim://0.1';
@@ -48,17 +62,20 @@ export function nodeObject(node: SimulatedNode): Node {
       },
       annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },
-    spec: node.taints.length > 0 ? { taints: node.taints } : {},
+    spec: {
+      ...(node.podCIDR ? { podCIDR: node.podCIDR, podCIDRs: [node.podCIDR] } : {}),
+      ...(node.taints.length > 0 ? { taints: node.taints } : {}),
+    },
   };
 }
 
 /**
- * The status the kubelet posts: conditions healthy (a condition keeps its lastTransitionTime
- * while its status stays the same), every heartbeat time now.
+ * The status the kubelet posts: conditions healthy but for the pressure given (a condition
+ * keeps its lastTransitionTime while its status stays the same), every heartbeat time now.
  */
-export function nodeStatus(node: SimulatedNode, current: NodeStatus | undefined, now: Date): NodeStatus {
+export function nodeStatus(node: SimulatedNode, current: NodeStatus | undefined, now: Date, pressure: NodePressure = noPressure): NodeStatus {
   const time = rfc3339(now);
-  const conditions = healthyConditions.map((c): NodeCondition => {
+  const conditions = expectedConditions(pressure).map((c): NodeCondition => {
     const was = current?.conditions?.find((old) => old.type === c.type);
     return { ...c, lastHeartbeatTime: time, lastTransitionTime: was?.status === c.status ? was.lastTransitionTime : time };
   });
@@ -89,10 +106,11 @@ export function nodeStatus(node: SimulatedNode, current: NodeStatus | undefined,
 
 /**
  * Whether the posted conditions differ from what the node would post (ignoring heartbeat
- * times): someone else wrote them, e.g. the node controller marked the node Unknown.
+ * times): someone else wrote them, e.g. the node controller marked the node Unknown, or the
+ * node's pressure changed.
  */
-export function conditionsOutdated(posted: NodeStatus | undefined): boolean {
-  return healthyConditions.some((c) => {
+export function conditionsOutdated(posted: NodeStatus | undefined, pressure: NodePressure = noPressure): boolean {
+  return expectedConditions(pressure).some((c) => {
     const p = posted?.conditions?.find((old) => old.type === c.type);
     return !p || p.status !== c.status || p.reason !== c.reason;
   });
@@ -122,14 +140,25 @@ export function microTime(date: Date): string {
   return date.toISOString().replace(/\.(\d+)Z$/, (_, ms: string) => `.${ms.padEnd(6, '0')}Z`);
 }
 
-const healthyConditions: Omit<NodeCondition, 'lastHeartbeatTime' | 'lastTransitionTime'>[] = [
-  // Set by the network plugin on a real node; simulated networks are always up.
-  { type: 'NetworkUnavailable', status: 'False', reason: 'RouteCreated', message: 'RouteController created a route' },
-  { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-  { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-  { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-  { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
-];
+type Condition = Omit<NodeCondition, 'lastHeartbeatTime' | 'lastTransitionTime'>;
+
+/** The conditions as the kubelet's setters word them. */
+function expectedConditions(pressure: NodePressure): Condition[] {
+  return [
+    // Set by the network plugin on a real node; simulated networks are always up.
+    { type: 'NetworkUnavailable', status: 'False', reason: 'RouteCreated', message: 'RouteController created a route' },
+    pressure.memory
+      ? { type: 'MemoryPressure', status: 'True', reason: 'KubeletHasInsufficientMemory', message: 'kubelet has insufficient memory available' }
+      : { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+    pressure.disk
+      ? { type: 'DiskPressure', status: 'True', reason: 'KubeletHasDiskPressure', message: 'kubelet has disk pressure' }
+      : { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+    pressure.pid
+      ? { type: 'PIDPressure', status: 'True', reason: 'KubeletHasInsufficientPID', message: 'kubelet has insufficient PID available' }
+      : { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+    { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+  ];
+}
 
 function uuidOf(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;

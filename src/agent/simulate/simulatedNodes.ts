@@ -76,14 +76,15 @@ interface PodState {
 export async function startSimulatedNodes(client: Client, informers: InformerFactory, options: SimulatedNodesOptions): Promise<SimulatedNodes> {
   const prefix = options.namePrefix ?? 'sim-';
   const network = networkOf(prefix);
-  const pool = new AddressPool(options.podCIDR ?? defaultPodCIDR(network));
+  const podCIDR = options.podCIDR ?? defaultPodCIDR(network);
+  const pool = new AddressPool(podCIDR);
   const startDelayMs = options.startDelayMs ?? 0;
   const leaseDuration = options.leaseDurationSeconds ?? defaultLeaseDurationSeconds;
   const capacity = { ...defaultCapacity, ...options.capacity };
   const states = new Map<string, NodeState>();
   for (let i = 0; i < options.count; i++) {
     const name = `${prefix}${i}`;
-    const node: SimulatedNode = { name, address: nodeAddress(network, i), capacity, labels: options.labels ?? {}, taints: options.taints ?? [] };
+    const node: SimulatedNode = { name, address: nodeAddress(network, i), capacity, labels: options.labels ?? {}, taints: options.taints ?? [], podCIDR };
     states.set(name, { node, uid: undefined, lease: undefined, lastReportMs: 0, dirty: false, busy: false });
   }
 

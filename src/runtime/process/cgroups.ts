@@ -32,7 +32,8 @@ export function createCgroup(rel: string, limits: ResourceLimits = {}): void {
   } else {
     for (const dir of dirs(rel)) fs.mkdirSync(dir, { recursive: true });
   }
-  const shares = limits.cpuRequestMillis ? Math.max(2, Math.floor((limits.cpuRequestMillis * 1024) / 1000)) : undefined;
+  // The kubelet's MilliCPUToShares: a request of 0 (none) is the minimum of 2 shares.
+  const shares = limits.cpuRequestMillis !== undefined ? Math.max(2, Math.floor((limits.cpuRequestMillis * 1024) / 1000)) : undefined;
   const quota = limits.cpuLimitMillis ? Math.max(1000, Math.floor((limits.cpuLimitMillis * CFS_PERIOD_US) / 1000)) : undefined;
   if (isCgroupV2()) {
     const dir = path.join(ROOT, rel);

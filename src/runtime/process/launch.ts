@@ -6,6 +6,13 @@
 // the group-wide SIGTERM of stopContainer reaches the container while the shim survives to
 // record the exit. The container itself goes through an init script that sets up what it
 // needs inside its namespaces (hostname, bind mounts, user) and then execs the argv.
+//
+// The wrappers between the shim and the container (nsenter, unshare) write their own errors
+// to a side file rather than the container's stderr, which the init script takes back from
+// fd 3; the shim copies them to the log afterwards. That also lets the shim see util-linux
+// unshare's (2.38) failure when the container's PID 1 was killed by SIGKILL (the OOM killer,
+// a kill -9): it exits 1 with "sigprocmask unblock failed" instead of dying of the signal,
+// and the shim records the 137 it stands for.
 
 import type { ContainerConfig } from '../runtime.ts';
 
@@ -14,8 +21,10 @@ const SHIM = [
   'for f in $procs; do echo $$ > "$f" || exit 125; done',
   'exec 1<>"$out" 2<>"$err" </dev/null',
   'trap : TERM INT HUP',
-  '"$@"',
+  'side="$exitfile.wrappers"',
+  '"$@" 3>&2 2>"$side"',
   'code=$?',
+  'if [ "$code" = 1 ] && grep -q "sigprocmask unblock failed" "$side"; then code=137; else cat "$side" >&2; fi',
   'printf "%s %s\\n" "$code" "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" > "$exitfile.tmp" && mv "$exitfile.tmp" "$exitfile"',
 ].join('\n');
 
@@ -38,7 +47,7 @@ export function shimArgv(config: ContainerConfig, plan: LaunchPlan): string[] {
 }
 
 function containerArgv(config: ContainerConfig, plan: LaunchPlan): string[] {
-  const init: string[] = [];
+  const init: string[] = ['exec 2>&3 3>&-'];
   for (const m of config.mounts) {
     const dst = quote(m.containerPath);
     // Creating a missing target would change the host's filesystem: refuse instead.

@@ -3,7 +3,7 @@
 // its own UTS (the pod's hostname) and IPC namespaces. Containers join its network, UTS and
 // IPC namespaces (and its PID namespace with shareProcessNamespace); PID 1 is a shell whose
 // `wait` reaps the orphans it inherits. When it dies the kernel kills everything in its PID
-// namespace.
+// namespace. A host-network pod keeps the host's network and UTS namespaces (and hostname).
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,10 +19,14 @@ export interface PodHolder {
 
 const INIT = 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done';
 
-/** Starts the holder in the pod's cgroup (cgroupProcsFiles) and network namespace (netnsPath, unless host network). */
-export async function startPodHolder(hostname: string, netnsPath: string | undefined, cgroupProcsFiles: string[]): Promise<PodHolder> {
-  const unshare = ['unshare', '--uts', '--ipc', '--pid', '--fork', '--kill-child', '--mount-proc', '--', '/bin/sh', '-c', `hostname ${quote(hostname)} && ${INIT}`];
-  const argv = netnsPath ? ['nsenter', `--net=${netnsPath}`, '--', ...unshare] : unshare;
+export type HolderNamespaces = { hostNetwork: true } | { hostNetwork?: false; hostname: string; netnsPath: string };
+
+/** Starts the holder in the pod's cgroup (cgroupProcsFiles) and namespaces. */
+export async function startPodHolder(namespaces: HolderNamespaces, cgroupProcsFiles: string[]): Promise<PodHolder> {
+  const own = namespaces.hostNetwork ? undefined : namespaces;
+  const init = own ? `hostname ${quote(own.hostname)} && ${INIT}` : INIT;
+  const unshare = ['unshare', ...(own ? ['--uts'] : []), '--ipc', '--pid', '--fork', '--kill-child', '--mount-proc', '--', '/bin/sh', '-c', init];
+  const argv = own ? ['nsenter', `--net=${own.netnsPath}`, '--', ...unshare] : unshare;
   const joinCgroup = cgroupProcsFiles.map((f) => `echo $$ > ${quote(f)} && `).join('');
   const child = spawn('/bin/sh', ['-c', `${joinCgroup}exec ${argv.map(quote).join(' ')}`], { detached: true, stdio: 'ignore' });
   child.on('error', () => {});
@@ -33,7 +37,7 @@ export async function startPodHolder(hostname: string, netnsPath: string | undef
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && isRunning(holder)) {
     const initPid = Number(readOr(`/proc/${holder.pid}/task/${holder.pid}/children`).trim().split(' ')[0]);
-    // Its first `sleep` child shows the hostname has been set and the loop is running.
+    // Its first `sleep` child shows the hostname (if its own) has been set and the loop is running.
     const initChildren = initPid ? readOr(`/proc/${initPid}/task/${initPid}/children`).trim().split(' ').filter(Boolean) : [];
     if (initChildren.some((pid) => readOr(`/proc/${pid}/comm`).trim() === 'sleep')) {
       return { process: holder, initPid };

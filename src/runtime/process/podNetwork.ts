@@ -1,10 +1,14 @@
 // Pod IPs and, as root, the pod's network: a network namespace `skiff-<uid8>` with a veth
-// whose host end is on the node's bridge. Pods reach each other across the bridge (layer 2)
-// and the host through the bridge address; the host never forwards their packets anywhere
-// (ip_forward is left as it is) and the cluster and service ranges get `unreachable` routes,
-// so nothing meant for them can leave the machine by the default route.
+// whose host end is on the node's bridge (one bridge per node, named after its podCIDR, so
+// several agents on one machine never share one). Pods reach each other across the bridge
+// (layer 2), the host through the bridge address, and pods on another skiff bridge of this
+// host through the host: forwarding is enabled on the bridge alone (never ip_forward), and
+// policy rules let what arrives from it be routed only to the cluster's ranges; anything else
+// is refused. The cluster's ranges also get `unreachable` routes, so nothing meant for them
+// can leave the machine by the default route.
 
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -13,8 +17,17 @@ export interface NodeNetwork {
   bridge: string;
   /** This node's pod range; its first address is the bridge's. */
   podCIDR: string;
-  /** Ranges that must never leave the machine. */
+  /** The cluster's ranges: they never leave the machine, and pods reach them on this host's other bridges. */
   rejectCIDRs: string[];
+}
+
+/** Policy rule priorities: pod traffic to the cluster's ranges is routed, the rest refused (before the main table's 32766). */
+const routeClusterPref = '9100';
+const refusePref = '9101';
+
+/** The node bridge for a pod range: `skf` and the range's network address in hex (11 characters; the limit is 15). */
+export function bridgeNameFor(podCIDR: string): string {
+  return `skf${parseCidr(podCIDR).base.toString(16).padStart(8, '0')}`;
 }
 
 /** Without root: every pod gets its own loopback address (all of 127/8 is local on Linux). */
@@ -66,7 +79,7 @@ async function ipTolerating(pattern: RegExp, ...args: string[]): Promise<void> {
   }
 }
 
-/** Creates the bridge with the gateway address and the reject routes, when missing. */
+/** Creates the bridge with the gateway address, its forwarding rules and the reject routes, when missing. */
 export async function ensureNodeNetwork(net: NodeNetwork): Promise<void> {
   await ipTolerating(/File exists/, 'link', 'add', net.bridge, 'type', 'bridge');
   await ipTolerating(/File exists|already assigned/, 'addr', 'add', `${gatewayOf(net.podCIDR)}/${prefixOf(net.podCIDR)}`, 'dev', net.bridge);
@@ -74,12 +87,30 @@ export async function ensureNodeNetwork(net: NodeNetwork): Promise<void> {
   // Longest prefix wins, so the bridge's own route still reaches local pods; anything else
   // in these ranges is refused instead of following the default route off the machine.
   for (const cidr of net.rejectCIDRs) await ipTolerating(/File exists/, 'route', 'add', 'unreachable', cidr);
+  // The rules first, then forwarding, so there is never a moment where pod traffic could
+  // be forwarded anywhere else. The host's own addresses are the local table's (rule 0).
+  for (const rule of bridgeRules(net)) await ipTolerating(/File exists/, 'rule', 'add', ...rule);
+  await writeFile(`/proc/sys/net/ipv4/conf/${net.bridge}/forwarding`, '1');
 }
 
-/** Removes the bridge and the reject routes (tests; a node keeps them). */
+/**
+ * Removes the bridge and its rules, and the reject routes once no other bridge has a range
+ * inside them (a node keeps its network; agents remove it when they clean up the node).
+ */
 export async function removeNodeNetwork(net: NodeNetwork): Promise<void> {
   await ipTolerating(/Cannot find device/, 'link', 'del', net.bridge);
-  for (const cidr of net.rejectCIDRs) await ipTolerating(/No such process/, 'route', 'del', 'unreachable', cidr);
+  for (const rule of bridgeRules(net)) await ipTolerating(/No such file|Cannot find/, 'rule', 'del', ...rule);
+  for (const cidr of net.rejectCIDRs) {
+    const inside = (await ip('-o', 'route', 'show', 'root', cidr)).split('\n').filter((line) => line && !line.startsWith('unreachable '));
+    if (inside.length === 0) await ipTolerating(/No such process/, 'route', 'del', 'unreachable', cidr);
+  }
+}
+
+function bridgeRules(net: NodeNetwork): string[][] {
+  return [
+    ...net.rejectCIDRs.map((cidr) => ['iif', net.bridge, 'to', cidr, 'lookup', 'main', 'pref', routeClusterPref]),
+    ['iif', net.bridge, 'unreachable', 'pref', refusePref],
+  ];
 }
 
 export function netnsName(podUid: string): string {

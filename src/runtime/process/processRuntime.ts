@@ -23,7 +23,7 @@ import type { CriLogOptions } from './criLog.ts';
 import { quote, shimArgv } from './launch.ts';
 import { pumpLogs, type LogPump } from './logPump.ts';
 import { startPodHolder, stopPodHolder, type PodHolder } from './podHolder.ts';
-import { allocateIp, ensureNodeNetwork, LOOPBACK_POOL, netnsPath, setUpPodNetwork, tearDownPodNetwork, type NodeNetwork } from './podNetwork.ts';
+import { allocateIp, bridgeNameFor, ensureNodeNetwork, LOOPBACK_POOL, netnsPath, removeNodeNetwork, setUpPodNetwork, tearDownPodNetwork, type NodeNetwork } from './podNetwork.ts';
 import { identify, isRunning, waitGone, type ProcessIdentity } from './procStat.ts';
 
 const run = promisify(execFile);
@@ -33,7 +33,7 @@ export interface ProcessRuntimeOptions {
   podCIDR?: string;
   /** 'auto': root features when running as root. */
   mode: 'auto' | 'root' | 'rootless';
-  /** Node bridge name (tests use their own). */
+  /** Node bridge name; by default derived from the podCIDR (bridgeNameFor), so nodes never share one. */
   bridge?: string;
   /** Cgroup path prefix under each hierarchy. */
   cgroupParent?: string;
@@ -47,6 +47,11 @@ export interface ProcessRuntime extends ContainerRuntime {
   readonly network?: NodeNetwork;
   /** Stops reading logs; containers keep running for the next instance to adopt. */
   close(): void;
+  /**
+   * Root mode: removes the node's bridge, its rules and (when no other node's bridge needs
+   * them) the reject routes, unless a sandbox still uses it. Resolves to whether it did.
+   */
+  cleanUpNode(): Promise<boolean>;
 }
 
 interface SandboxRecord {
@@ -74,15 +79,23 @@ interface ContainerRecord {
 }
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The cluster's pod and service ranges. */
+const defaultRejectCIDRs = ['10.42.0.0/16', '10.43.0.0/16'];
 
 export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRuntime {
   const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
   if (options.mode === 'root' && !isRoot) throw new Error('the process runtime in root mode needs root on Linux');
   const mode = options.mode === 'auto' ? (isRoot ? 'root' : 'rootless') : options.mode;
+  // The network the node set up is remembered, so an instance opened without a podCIDR (to
+  // clean the node up) still knows its bridge.
+  const networkFile = path.join(options.rootDir, 'network.json');
+  const podCIDR = options.podCIDR ?? '10.42.0.0/24';
   const network: NodeNetwork | undefined =
-    mode === 'root'
-      ? { bridge: options.bridge ?? 'skiff0', podCIDR: options.podCIDR ?? '10.42.0.0/24', rejectCIDRs: options.rejectCIDRs ?? ['10.42.0.0/16', '10.43.0.0/16'] }
-      : undefined;
+    mode !== 'root'
+      ? undefined
+      : options.podCIDR === undefined && options.bridge === undefined
+        ? (readJson<NodeNetwork>(networkFile) ?? { bridge: bridgeNameFor(podCIDR), podCIDR, rejectCIDRs: options.rejectCIDRs ?? defaultRejectCIDRs })
+        : { bridge: options.bridge ?? bridgeNameFor(podCIDR), podCIDR, rejectCIDRs: options.rejectCIDRs ?? defaultRejectCIDRs };
   const cgroupParent = options.cgroupParent ?? 'skiff';
   const sandboxDir = path.join(options.rootDir, 'sandboxes');
   const containerDir = path.join(options.rootDir, 'containers');
@@ -215,10 +228,13 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     async runPodSandbox(config) {
       const id = randomBytes(16).toString('hex');
       if (network && !config.hostNetwork) {
-        networkReady ??= ensureNodeNetwork(network).catch((error: unknown) => {
-          networkReady = undefined;
-          throw error;
-        });
+        networkReady ??= ensureNodeNetwork(network).then(
+          () => writeJson(networkFile, network),
+          (error: unknown) => {
+            networkReady = undefined;
+            throw error;
+          },
+        );
         await networkReady;
       }
       // From reading the used addresses to writing the record nothing awaits, so concurrent
@@ -231,7 +247,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
         if (mode === 'root') {
           createCgroup(podCgroup(id), config.resources);
           if (network && !config.hostNetwork) await setUpPodNetwork(network, config.uid, ip);
-          record.holder = await startPodHolder(config.hostname, config.hostNetwork ? undefined : netnsPath(config.uid), cgroupProcsFiles(podCgroup(id)));
+          record.holder = await startPodHolder(config.hostNetwork ? { hostNetwork: true } : { hostname: config.hostname, netnsPath: netnsPath(config.uid) }, cgroupProcsFiles(podCgroup(id)));
           writeJson(sandboxFile(id), record);
         }
       } catch (error) {
@@ -410,6 +426,16 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     close() {
       for (const pump of pumps.values()) pump.detach();
       pumps.clear();
+    },
+
+    async cleanUpNode() {
+      if (!network) return false;
+      if (allSandboxes().some((s) => s.state === 'ready' && !s.config.hostNetwork)) return false;
+      await networkReady?.catch(() => {});
+      networkReady = undefined;
+      await removeNodeNetwork(network);
+      fs.rmSync(networkFile, { force: true });
+      return true;
     },
   };
 }

@@ -156,6 +156,11 @@ test('cgroups carry the limits, report usage, and an exceeded memory limit is OO
   const status = await exited(hog);
   assert.equal(status.reason, 'OOMKilled');
   assert.equal(status.exitCode, 137);
+  // The container's PID 1 itself killed: still 137, and nothing of the wrappers in its log.
+  const main = config('mainHog', ['tail', '/dev/zero'], { resources: { memoryLimitBytes: 32 * 1024 * 1024 } });
+  const mainStatus = await exited(await run(pod.id, main));
+  assert.deepEqual([mainStatus.reason, mainStatus.exitCode], ['OOMKilled', 137]);
+  assert.equal(fs.existsSync(main.logPath) ? fs.readFileSync(main.logPath, 'utf8') : '', '');
 });
 
 test('volumes are bind-mounted at their mountPath inside the container only; the user is switched', { skip: !isRoot }, async () => {
@@ -204,4 +209,69 @@ test('containers of a pod share its hostname and IPC; shareProcessNamespace shar
   await rt().stopPodSandbox(id);
   assert.equal((await rt().containerStatus(first))?.state, 'exited');
   assert.equal((await rt().podSandboxStatus(id))?.state, 'notready');
+});
+
+test('two nodes on one machine get their own bridges; their pods reach each other through the host, nothing else', { skip: !isRoot }, async (t) => {
+  // Two more runtimes, as two agents on this machine: ranges inside a range of their own.
+  const n = 2 * (process.pid % 120);
+  const clusterCIDR = '10.44.0.0/16';
+  const nodes = [n, n + 1].map((i) => createProcessRuntime({ rootDir: path.join(rootDir, `node${i}`), mode: 'root', podCIDR: `10.44.${i}.0/24`, rejectCIDRs: [clusterCIDR], cgroupParent }));
+  t.after(async () => {
+    for (const node of nodes) {
+      for (const s of await node.listPodSandboxes()) await node.removePodSandbox(s.id);
+      node.close();
+      await node.cleanUpNode();
+    }
+  });
+  const [a, b] = nodes as [ProcessRuntime, ProcessRuntime];
+  assert.equal(a.network!.bridge, `skf0a2c${n.toString(16).padStart(2, '0')}00`);
+  assert.notEqual(a.network!.bridge, b.network!.bridge);
+  const podOn = async (node: ProcessRuntime, name: string) => {
+    const id = await node.runPodSandbox({ uid: `${tag}${name}-cross`, name, namespace: 'default', hostname: name, hostNetwork: false, shareProcessNamespace: false });
+    return { id, ip: (await node.podSandboxStatus(id))!.ip! };
+  };
+  const podA = await podOn(a, 'xa');
+  const podB = await podOn(b, 'xb');
+  const serverA = config('crossServer', [process.execPath, '-e', server(8080)]);
+  const idA = await a.createContainer(podA.id, serverA);
+  await a.startContainer(idA);
+  await logged(serverA, 'listening');
+  const client = config('crossClient', ['sleep', '60']);
+  const idB = await b.createContainer(podB.id, client);
+  await b.startContainer(idB);
+  const execOn = async (argv: string[]) => {
+    let out = '';
+    const sink = new Writable({ write: (chunk, _enc, done) => ((out += chunk), done()) });
+    const code = await b.exec(idB, argv, { stdout: sink, stderr: sink, tty: false });
+    return { code, out };
+  };
+  assert.deepEqual(await execOn([process.execPath, '-e', get(`http://${podA.ip}:8080`)]), { code: 0, out: 'xa\n' });
+  // Forwarding is on for the bridges alone; what pods send elsewhere is refused at once.
+  assert.equal(fs.readFileSync(`/proc/sys/net/ipv4/conf/${b.network!.bridge}/forwarding`, 'utf8').trim(), '1');
+  const outside = `require('net').connect(80,'198.51.100.1').on('connect',()=>process.exit(0)).on('error',e=>{console.log(e.code);process.exit(1)})`;
+  assert.deepEqual(await execOn([process.execPath, '-e', outside]), { code: 1, out: 'ENETUNREACH\n' });
+
+  assert.equal(await a.cleanUpNode(), false, 'a sandbox still uses the bridge');
+  for (const node of nodes) for (const s of await node.listPodSandboxes()) await node.removePodSandbox(s.id);
+  // Another instance over the node's state (as `skiff killall` opens one) knows its bridge.
+  const reopened = createProcessRuntime({ rootDir: path.join(rootDir, `node${n}`), mode: 'root', cgroupParent });
+  assert.deepEqual(reopened.network, a.network);
+  assert.equal(await reopened.cleanUpNode(), true);
+  reopened.close();
+  const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
+  assert.doesNotMatch(links, new RegExp(`${a.network!.bridge}:`));
+  assert.match(links, new RegExp(`${b.network!.bridge}:`));
+  assert.match(execFileSync('ip', ['route', 'show', clusterCIDR], { encoding: 'utf8' }), /unreachable/, 'node b still has a range inside it');
+  assert.equal(await b.cleanUpNode(), true);
+  assert.doesNotMatch(execFileSync('ip', ['rule', 'show'], { encoding: 'utf8' }), /skf0a2c/);
+  assert.equal(execFileSync('ip', ['route', 'show', clusterCIDR], { encoding: 'utf8' }).trim(), '');
+});
+
+test('a host-network pod keeps the host\'s network and hostname', { skip: !isRoot }, async () => {
+  pods++;
+  const id = await rt().runPodSandbox({ uid: `${tag}${pods.toString().padStart(4, '0')}-hostnet`, name: 'hostnet', namespace: 'default', hostname: os.hostname(), hostNetwork: true, shareProcessNamespace: false });
+  const c = await run(id, config('hostnet', ['sleep', '60']));
+  const { out } = await execOut(c, ['sh', '-c', 'hostname; readlink /proc/self/ns/net /proc/self/ns/uts']);
+  assert.equal(out, `${os.hostname()}\n${fs.readlinkSync('/proc/self/ns/net')}\n${fs.readlinkSync('/proc/self/ns/uts')}\n`);
+  await rt().removePodSandbox(id);
 });

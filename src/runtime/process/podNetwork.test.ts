@@ -1,0 +1,19 @@
+// Pod addresses and node bridge names (no root needed).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { allocateIp, bridgeNameFor, gatewayOf } from './podNetwork.ts';
+
+test('a node bridge is named after its pod range, so two nodes never share one', () => {
+  assert.equal(bridgeNameFor('10.42.7.0/24'), 'skf0a2a0700');
+  assert.equal(bridgeNameFor('10.42.7.9/24'), 'skf0a2a0700', 'the network address, whatever host bits are written');
+  assert.notEqual(bridgeNameFor('10.42.8.0/24'), bridgeNameFor('10.42.7.0/24'));
+  assert.ok(bridgeNameFor('192.168.255.0/24').length <= 15, 'within IFNAMSIZ');
+});
+
+test('addresses start after the gateway and skip those in use', () => {
+  assert.equal(gatewayOf('10.42.7.0/24'), '10.42.7.1');
+  assert.equal(allocateIp('10.42.7.0/24', new Set()), '10.42.7.2');
+  assert.equal(allocateIp('10.42.7.0/24', new Set(['10.42.7.2', '10.42.7.3'])), '10.42.7.4');
+  assert.throws(() => allocateIp('10.42.7.0/30', new Set(['10.42.7.2'])), /no free address left/);
+});

@@ -1,0 +1,123 @@
+// Issue 4 acceptance 7: a second node joins with nothing but the server's address and its
+// join token; pods on the two nodes reach each other by IP; and when the second node's
+// "machine" stops (its agent and its containers), its pods are rescheduled onto the first.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { killOnExit, run, skiffMain, SkiffServer, waitFor } from './harness.ts';
+import { getJson } from './agents.ts';
+import { waitForReadyPods } from './realPods.ts';
+
+const second = `second-${randomBytes(3).toString('hex')}`;
+let server: SkiffServer;
+let agentDir: string;
+let agent: ChildProcess | undefined;
+let agentOutput = '';
+
+before(async () => {
+  // A lost node is noticed within seconds, and its pods evicted two seconds later.
+  server = await SkiffServer.startWithAgent(['--node-monitor-grace-period=6s', '--default-toleration-seconds=2']);
+  agentDir = await mkdtemp(join(tmpdir(), 'skiff-e2e-agent-'));
+});
+
+after(async () => {
+  await stopSecondMachine();
+  await server?.stop();
+  if (agentDir) await rm(agentDir, { recursive: true, force: true });
+});
+
+/** The second machine goes away: its agent, and every container it ran. */
+async function stopSecondMachine(): Promise<void> {
+  if (agent && agent.exitCode === null && agent.signalCode === null) {
+    const exited = new Promise((r) => agent!.once('exit', r));
+    agent.kill('SIGKILL');
+    await exited;
+  }
+  if (agentDir) {
+    const cleanup = await run(process.execPath, [skiffMain, 'killall', '--data-dir', agentDir]);
+    assert.equal(cleanup.code, 0, cleanup.stderr);
+  }
+}
+
+const webServer = `
+import http.server, os
+class Hello(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = os.environ["POD_NAME"].encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+http.server.ThreadingHTTPServer(("", 8080), Hello).serve_forever()
+`;
+
+function webPod(name: string, nodeName: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } },
+    spec: {
+      nodeName, terminationGracePeriodSeconds: 1,
+      containers: [{
+        name: 'web', image: 'python:3.12-slim', command: ['python3', '-u', '-c', webServer],
+        env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+        readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
+      }],
+    },
+  });
+}
+
+const fetchFrom = (pod: string, ip: string) =>
+  server.ok(['exec', pod, '--', 'python3', '-c', `import urllib.request; print(urllib.request.urlopen("http://${ip}:8080", timeout=5).read().decode(), end="")`]);
+
+test('a second agent joins with the server address and the join token alone', async () => {
+  const token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
+  assert.match(token, /^K10[0-9a-f]{64}::/, 'the token pins the CA');
+  agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', second, '--data-dir', agentDir, '--node-labels', 'machine=second'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnExit(agent);
+  const child = agent;
+  child.stdout!.on('data', (d) => (agentOutput += d));
+  child.stderr!.on('data', (d) => (agentOutput += d));
+  const nodes = await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`skiff agent exited with ${child.exitCode}:\n${agentOutput}`);
+    const list = await getJson<{ items: Node[] }>(server, ['nodes']);
+    const ready = list.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    return ready.length === 2 ? ready : undefined;
+  }, 30_000, 'two Ready nodes');
+  const cidrs = nodes.map((n) => n.spec?.podCIDR);
+  assert.equal(new Set(cidrs).size, 2, `each node has its own podCIDR: ${cidrs.join(', ')}`);
+});
+
+test('pods on the two nodes reach each other by IP', async () => {
+  const nodes = await getJson<{ items: Node[] }>(server, ['nodes']);
+  const first = nodes.items.find((n) => n.metadata!.name !== second)!.metadata!.name!;
+  await server.ok(['apply', '-f', '-'], { input: webPod('on-first', first) });
+  await server.ok(['apply', '-f', '-'], { input: webPod('on-second', second) });
+  const [a] = await waitForReadyPods(server, 'app=on-first', 1);
+  const [b] = await waitForReadyPods(server, 'app=on-second', 1);
+  assert.equal(await fetchFrom('on-first', b!.status!.podIP!), 'on-second');
+  assert.equal(await fetchFrom('on-second', a!.status!.podIP!), 'on-first');
+});
+
+test('when the second machine stops, its pods are rescheduled onto the first', async () => {
+  await server.ok(['create', 'deployment', 'moving', '--image=busybox', '--', 'sleep', '3600']);
+  // Prefer the second node, so the replica starts there.
+  await server.ok(['patch', 'deployment', 'moving', '-p', JSON.stringify({
+    spec: { template: { spec: { terminationGracePeriodSeconds: 1, affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: 'machine', operator: 'In', values: ['second'] }] } }] } } } } },
+  })]);
+  const [placed] = await waitForReadyPods(server, 'app=moving', 1);
+  assert.equal(placed!.spec!.nodeName, second);
+
+  await stopSecondMachine();
+  const moved = await waitFor(async () => {
+    const pods = await getJson<{ items: Pod[] }>(server, ['pods', '-l', 'app=moving']);
+    return pods.items.find((p) => p.spec?.nodeName !== second && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  }, 60_000, 'a replacement Ready on the first node');
+  assert.notEqual(moved.metadata!.name, placed!.metadata!.name);
+  const node = await getJson<Node>(server, ['node', second]);
+  assert.ok(node.spec?.taints?.some((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute'), 'the lost node is tainted unreachable');
+});
