@@ -20,9 +20,10 @@ export async function benchNode(): Promise<void> {
     const client = createHttpClient(loadKubeconfig(server.kubeconfig));
     await waitFor(async () => (await client.list<Node>(types.nodes)).items.some(isReadyNode), 30_000, 'a Ready node');
     line('skiff server to a Ready node', `${((performance.now() - launched) / 1000).toFixed(2)} s (process launch included)`);
+    line('idle RSS, server with its agent', `${await rssMb(server.pid!)} MB`);
     await podStartLatency(client, 100);
     await selfHealing(server, client, 10);
-    line('idle RSS, server with its agent', `${await rssMb(server.pid!)} MB`);
+    line('RSS after those pods, server', `${await rssMb(server.pid!)} MB`);
     await agentRss(server);
   } finally {
     await server.stop();

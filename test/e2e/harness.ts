@@ -4,7 +4,8 @@
 
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { tryPidLock } from '../../src/cli/pidLock.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -200,37 +201,11 @@ interface CidrLease {
   release(): void;
 }
 
-/**
- * One of the sixteen /20s of 10.42/16, held through a lock file naming this process; a lock
- * whose process is gone is taken over.
- */
+/** One of the sixteen /20s of 10.42/16, held through a lock file naming this process. */
 function leaseClusterCidr(): CidrLease {
   for (let i = 0; i < 16; i++) {
-    const lock = join(tmpdir(), `skiff-e2e-cidr-${i}.lock`);
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-    } catch {
-      let holder = 0;
-      try {
-        holder = Number(readFileSync(lock, 'utf8').trim());
-      } catch {} // released meanwhile: skip it this time
-      if (!holder || holder === process.pid || isAlive(holder)) continue;
-      rmSync(lock, { force: true });
-      i--; // the same one again, now free
-      continue;
-    }
-    return { cidr: `10.42.${i * 16}.0/20`, release: () => rmSync(lock, { force: true }) };
+    const lock = tryPidLock(join(tmpdir(), `skiff-e2e-cidr-${i}.lock`));
+    if ('release' in lock) return { cidr: `10.42.${i * 16}.0/20`, release: lock.release };
   }
   throw new Error('all sixteen test cluster CIDRs are in use');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

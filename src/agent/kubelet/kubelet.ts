@@ -44,6 +44,8 @@ export interface KubeletOptions {
   clusterDomain?: string;
   /** Whether memory-medium emptyDirs may be mounted as tmpfs; default: when running as root. */
   canMount?: boolean;
+  /** Whether the runtime runs without root (no limits, users or privileges): pods asking for them get a Warning. Default false. */
+  rootless?: boolean;
 }
 
 /** A container's runtime identity and log, for logs, exec and attach. */
@@ -102,6 +104,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     clusterDomain: options.clusterDomain ?? defaultClusterDomain,
     nodeHostname: os.hostname(),
     canMount: options.canMount ?? (process.getuid?.() === 0 && process.platform === 'linux'),
+    rootless: options.rootless ?? false,
     get allocatable() {
       return node()?.status?.allocatable ?? {};
     },

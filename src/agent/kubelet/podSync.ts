@@ -24,6 +24,7 @@ import { execIn, httpGet, sleepFor, type Outcome } from './handlers.ts';
 import { podStatus, isSidecar, type Waiting } from './podStatus.ts';
 import type { DeclaredProbes, Prober } from './prober.ts';
 import { podHostname } from './podHostname.ts';
+import { ignoredWithoutRoot, ignoredWithoutRootReason } from './rootOnly.ts';
 import { hasExited, isRunning, succeeded, viewOf, type RuntimeView } from './runtimeView.ts';
 import { serviceEnv } from './serviceEnv.ts';
 import type { StatusManager } from './statusManager.ts';
@@ -47,6 +48,8 @@ export interface SyncContext extends Omit<VolumeSources, 'podIPs' | 'warn'> {
   clusterDomain: string;
   /** The node's hostname (host-network pods keep it). */
   nodeHostname: string;
+  /** Whether the runtime runs without root: what needs root is ignored, and each pod told so once. */
+  rootless: boolean;
 }
 
 export interface PodRecord {
@@ -195,6 +198,8 @@ async function ensureSandbox(pod: Pod, ctx: SyncContext, record: PodRecord): Pro
   record.sandboxId = id;
   const status = await ctx.runtime.podSandboxStatus(id);
   if (!status) throw new Error(`sandbox ${id} vanished after it was created`);
+  const ignored = ctx.rootless ? ignoredWithoutRoot(pod) : undefined;
+  if (ignored) ctx.recorder.event(pod, 'Warning', ignoredWithoutRootReason, ignored);
   return status;
 }
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { createProcessRuntime, type ProcessRuntime } from '../../runtime/process/processRuntime.ts';
+import { createResourceUsage } from '../kubelet/resourceUsage.ts';
 import { createKubeletServer, type ContainerInstance } from './kubeletServer.ts';
 import { SpdyTestClient } from './spdy/testing/spdyClient.ts';
 import { waitFor } from '../../../test/e2e/harness.ts';
@@ -42,7 +43,9 @@ before(async () => {
     runtime,
     containerNames: (ns, name) => (isBox(ns, name) ? Object.keys(instances) : undefined),
     findContainer: (ns, name, container, previous) => (isBox(ns, name) ? instances[container]?.[previous ? 'previous' : 'latest'] : undefined),
+    stats: () => usage.summary(),
   });
+  const usage = createResourceUsage({ nodeName: 'node-1', runtime });
   feeder = createServer((socket) => server.emit('connection', socket));
   await new Promise<void>((resolve) => feeder.listen(0, '127.0.0.1', resolve));
   feederPort = (feeder.address() as { port: number }).port;
@@ -71,12 +74,17 @@ function dial(): Duplex {
   return connectTcp(feederPort, '127.0.0.1');
 }
 
-function get(path: string): Promise<{ status: number; body: string }> {
+async function get(path: string): Promise<{ status: number; body: string }> {
+  const { status, body } = await send(path);
+  return { status, body };
+}
+
+function send(path: string, method = 'GET'): Promise<{ status: number; body: string; type?: string }> {
   return new Promise((resolve, reject) => {
-    request({ createConnection: dial, path, headers: { host: 'kubelet' } }, (res) => {
+    request({ createConnection: dial, path, method, headers: { host: 'kubelet' } }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
+      res.on('end', () => resolve({ status: res.statusCode!, body, type: res.headers['content-type'] }));
     }).on('error', reject).end();
   });
 }
@@ -270,4 +278,29 @@ test('SPDY handshake errors: no protocol offered, none we speak', async () => {
   assert.match(unknown.head, /^HTTP\/1\.1 403 /);
   assert.match(unknown.head, /X-Accepted-Stream-Protocol-Versions: portforward.k8s.io/);
   unknown.socket.destroy();
+});
+
+test('/stats/summary: the node and the pod with its running container, in the Summary API\'s shape', async () => {
+  const { status, body, type } = await send('/stats/summary');
+  assert.equal(status, 200);
+  assert.equal(type, 'application/json');
+  const summary = JSON.parse(body);
+  assert.equal(summary.node.nodeName, 'node-1');
+  assert.ok(summary.node.cpu.usageCoreNanoSeconds > 0 && summary.node.memory.workingSetBytes > 0);
+  const pod = summary.pods.find((p: { podRef: { name: string } }) => p.podRef.name === 'box');
+  assert.deepEqual(pod.podRef, { name: 'box', namespace: 'ns', uid: 'uid-1' });
+  const app = pod.containers.find((c: { name: string }) => c.name === 'app');
+  assert.ok(app.memory.workingSetBytes > 0, 'the runtime measured the container');
+  assert.equal(typeof app.cpu.usageCoreNanoSeconds, 'number');
+  assert.equal((await send('/stats/summary', 'POST')).status, 200, 'POST as well, as upstream');
+});
+
+test('/metrics/resource: Prometheus text with the container\'s and node\'s usage', async () => {
+  const { status, body, type } = await send('/metrics/resource');
+  assert.equal(status, 200);
+  assert.equal(type, 'text/plain; version=0.0.4; charset=utf-8');
+  assert.match(body, /^container_memory_working_set_bytes\{container="app",namespace="ns",pod="box"\} \S+ \d+$/m);
+  assert.match(body, /^node_cpu_usage_seconds_total \S+ \d+$/m);
+  assert.match(body, /^resource_scrape_error 0$/m);
+  assert.equal((await send('/metrics/resource', 'DELETE')).status, 405);
 });

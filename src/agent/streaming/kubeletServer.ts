@@ -4,6 +4,8 @@
 //   GET|POST /exec/{namespace}/{pod}[/{uid}]/{container}?command=...&input=1&output=1&error=1&tty=1
 //   GET|POST /attach/{namespace}/{pod}[/{uid}]/{container}?input=1&output=1&error=1&tty=1
 //   GET|POST /portForward/{namespace}/{pod}[/{uid}][?port=8080,9090]
+//   GET|POST /stats/summary      resource usage of the node and its pods (Summary API, JSON)
+//   GET      /metrics/resource   the same as Prometheus metrics (what metrics-server scrapes)
 // exec and attach take a WebSocket (v5/v4 channel protocols; kubectl 1.32 asks for v5) or a
 // SPDY upgrade; portForward takes SPDY, SPDY tunnelled in a WebSocket (kubectl 1.32's first
 // try) or WebSocket channels (client-node). Errors are plain text with upstream's status codes
@@ -15,6 +17,8 @@ import { STATUS_CODES, createServer, type IncomingMessage, type Server, type Ser
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import type { ContainerRuntime } from '../../runtime/runtime.ts';
+import { resourceMetrics } from '../kubelet/resourceMetrics.ts';
+import type { Summary } from '../kubelet/resourceUsage.ts';
 import { BASE64_CHANNEL, CHANNEL, V4_BASE64_CHANNEL, V4_CHANNEL, V5_CHANNEL, negotiate, openChannels } from './channels.ts';
 import { copyContainerLog } from './containerLogs.ts';
 import { QueryError, parsePodLogOptions, validatePodLogOptions } from './logOptions.ts';
@@ -40,6 +44,8 @@ export interface KubeletServerOptions {
   findContainer(namespace: string, podName: string, containerName: string, previous: boolean): ContainerInstance | undefined;
   /** The names of the pod's containers (regular, init and ephemeral); undefined when the pod is not on this node. */
   containerNames(namespace: string, podName: string): string[] | undefined;
+  /** The node's and its pods' resource usage now; without it /stats/summary and /metrics/resource are not served. */
+  stats?: () => Promise<Summary>;
 }
 
 const COMMAND_WEBSOCKET_PROTOCOLS = [V5_CHANNEL, V4_CHANNEL, V4_BASE64_CHANNEL, CHANNEL, BASE64_CHANNEL];
@@ -107,6 +113,7 @@ function route(url: URL): Route | undefined {
 async function serveRequest(options: KubeletServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://kubelet');
   if (url.pathname === '/healthz') return void res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
+  if (url.pathname === '/stats/summary' || url.pathname === '/metrics/resource') return serveResourceUsage(options, url.pathname, req, res);
   const r = route(url);
   if (!r) throw new KubeletError(404, '404 page not found');
   if (r.kind !== 'containerLogs') throw new KubeletError(400, 'Upgrade request required');
@@ -152,6 +159,30 @@ async function serveLogs(options: KubeletServerOptions, url: URL, r: Route, res:
 async function isRunning(runtime: ContainerRuntime, id: string): Promise<boolean> {
   const state = (await runtime.containerStatus(id))?.state;
   return state === 'running' || state === 'created';
+}
+
+// ---- resource usage
+
+async function serveResourceUsage(options: KubeletServerOptions, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!options.stats) throw new KubeletError(404, '404 page not found');
+  if (path === '/metrics/resource') {
+    if (req.method !== 'GET') throw new KubeletError(405, 'Method Not Allowed');
+    // A failed collection is a scrape that says so (resource_scrape_error 1), as upstream's.
+    const summary = await options.stats().catch((err: unknown) => {
+      console.error('skiff: kubelet: collecting resource usage failed:', err);
+      return undefined;
+    });
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(resourceMetrics(summary));
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'POST') throw new KubeletError(405, 'Method Not Allowed');
+  let summary: Summary;
+  try {
+    summary = await options.stats();
+  } catch (err) {
+    throw new KubeletError(500, `Internal Error: ${(err as Error).message}`);
+  }
+  res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(summary, null, 2));
 }
 
 // ---- exec, attach, port-forward

@@ -28,6 +28,16 @@ const SHIM = [
   'printf "%s %s\\n" "$code" "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" > "$exitfile.tmp" && mv "$exitfile.tmp" "$exitfile"',
 ].join('\n');
 
+const INIT_NAME = 'skiff-init';
+
+/**
+ * Whether a container's process (its argv) is still the init script or a wrapper before it
+ * (their argv ends with the init's), so not yet running the container's command.
+ */
+export function isLaunching(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === INIT_NAME && argv[i - 2] === '-c' && argv[i - 3] === '/bin/sh');
+}
+
 export interface LaunchPlan {
   /** 'root': own namespaces and cgroups; 'rootless': a user+mount namespace only when there are mounts. */
   mode: 'root' | 'rootless';
@@ -39,6 +49,8 @@ export interface LaunchPlan {
   stdoutFifo: string;
   stderrFifo: string;
   cgroupProcsFiles: string[];
+  /** The init script's lines that mount the volumes in the container's mount namespace (mountPoints.ts). */
+  volumeMounts: string[];
 }
 
 /** The argv (for /bin/sh) that starts the shim for this container. */
@@ -47,17 +59,13 @@ export function shimArgv(config: ContainerConfig, plan: LaunchPlan): string[] {
 }
 
 function containerArgv(config: ContainerConfig, plan: LaunchPlan): string[] {
-  const init: string[] = ['exec 2>&3 3>&-'];
-  for (const m of config.mounts) {
-    const dst = quote(m.containerPath);
-    // Creating a missing target would change the host's filesystem: refuse instead.
-    init.push(`[ -e ${dst} ] || { echo "skiff: mount path ${m.containerPath} does not exist on this host" >&2; exit 126; }`);
-    init.push(`mount --bind ${quote(m.hostPath)} ${dst}`);
-    if (m.readOnly) init.push(`mount -o remount,bind,ro ${dst}`);
-  }
-  init.push(`cd ${quote(config.workingDir || '/')} || exit 126`);
-  init.push(`exec ${userSwitch(config, plan).map(quote).join(' ')} "$@"`);
-  const initArgv = ['/bin/sh', '-c', init.join('\n'), 'skiff-init', ...config.argv];
+  const init = [
+    'exec 2>&3 3>&-',
+    ...plan.volumeMounts,
+    `cd ${quote(config.workingDir || '/')} || exit 126`,
+    `exec ${userSwitch(config, plan).map(quote).join(' ')} "$@"`,
+  ];
+  const initArgv = ['/bin/sh', '-c', init.join('\n'), INIT_NAME, ...config.argv];
   if (plan.mode === 'root') {
     // Its own mount namespace (with /proc of its PID namespace); its own PID namespace, with
     // the container as PID 1, unless the pod shares one.

@@ -20,8 +20,9 @@ import { promisify } from 'node:util';
 import type { ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, PodSandboxConfig, SandboxStatus } from '../runtime.ts';
 import { cgroupPids, cgroupProcsFiles, cgroupUsage, createCgroup, oomKills, removeCgroup } from './cgroups.ts';
 import type { CriLogOptions } from './criLog.ts';
-import { quote, shimArgv } from './launch.ts';
+import { isLaunching, quote, shimArgv } from './launch.ts';
 import { pumpLogs, type LogPump } from './logPump.ts';
+import { planMountPoints, volumeMountLines } from './mountPoints.ts';
 import { startPodHolder, stopPodHolder, type PodHolder } from './podHolder.ts';
 import { allocateIp, bridgeNameFor, ensureNodeNetwork, LOOPBACK_POOL, netnsPath, removeNodeNetwork, setUpPodNetwork, tearDownPodNetwork, type NodeNetwork } from './podNetwork.ts';
 import { identify, isRunning, waitGone, type ProcessIdentity } from './procStat.ts';
@@ -183,6 +184,11 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     return undefined;
   }
 
+  function commandStarted(r: ContainerRecord): boolean {
+    const pid = containerPid(r);
+    return pid !== undefined && !isLaunching(readOr(`/proc/${pid}/cmdline`, '').split('\0'));
+  }
+
   function containerEnv(r: ContainerRecord, sandbox: SandboxRecord | undefined): Record<string, string> {
     const env: Record<string, string> = { PATH: DEFAULT_PATH, HOSTNAME: sandbox?.config.hostname ?? os.hostname() };
     for (const { name, value } of r.config.env) env[name] = value;
@@ -213,6 +219,12 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
   async function teardownSandbox(s: SandboxRecord): Promise<void> {
     for (const c of allContainers()) if (c.sandboxId === s.id) await stopContainer(c.id, 0);
     if (s.holder) await stopPodHolder(s.holder);
+    // The holder's PID 1 can still be exiting once the holder has gone; its cgroup can only
+    // be removed when it has.
+    const deadline = Date.now() + 5000;
+    while (mode === 'root' && cgroupPids(podCgroup(s.id)).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
     if (mode === 'root' && !s.config.hostNetwork) await tearDownPodNetwork(s.config.uid);
   }
 
@@ -305,6 +317,8 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       if (!r) throw new Error(`container ${id} not found`);
       if (r.state !== 'created') throw new Error(`container ${id} is ${r.state}, not created`);
       const s = readSandbox(r.sandboxId);
+      // As root, missing mount paths are made inside the container's mount namespace.
+      const mountPoints = mode === 'root' ? planMountPoints(r.config.mounts, containerFile(id, 'fs')) : undefined;
       startPump(r);
       const child = spawn(
         '/bin/sh',
@@ -316,6 +330,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
           stdoutFifo: containerFile(id, 'stdout'),
           stderrFifo: containerFile(id, 'stderr'),
           cgroupProcsFiles: mode === 'root' ? cgroupProcsFiles(containerCgroup(r)) : [],
+          volumeMounts: volumeMountLines(r.config.mounts, mountPoints),
         }),
         { detached: true, stdio: 'ignore', env: containerEnv(r, s) },
       );
@@ -329,9 +344,10 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       }
       const started: ContainerRecord = { ...r, state: 'running', shim, startedAt: new Date().toISOString() };
       writeJson(containerFile(id), started);
-      // As root, started means its namespaces exist (exec and stop need its main process).
+      // As root, started means its init has set up its namespaces and mounts and run its
+      // command (exec and stop need its main process, and exec must see the mounts).
       const deadline = Date.now() + 5000;
-      while (mode === 'root' && containerPid(started) === undefined && isRunning(shim) && Date.now() < deadline) {
+      while (mode === 'root' && !commandStarted(started) && isRunning(shim) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     },
@@ -374,7 +390,10 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
         const pid = containerPid(refresh(r));
         if (pid === undefined) throw new Error(`container ${containerId} is not running`);
         const user = r.config.user ? ['setpriv', `--reuid=${r.config.user.uid}`, `--regid=${r.config.user.gid}`, '--clear-groups', '--'] : [];
-        command = ['nsenter', `--target=${pid}`, '--mount', '--uts', '--ipc', '--pid', '--net', `--wd=${r.config.workingDir || '/'}`, '--', ...user, ...argv];
+        // nsenter's --wd=DIR is opened before it enters the namespaces: the working dir is
+        // entered inside them instead, where volumes and created mount paths are.
+        const chdir = ['/bin/sh', '-c', 'cd "$0" && exec "$@"', r.config.workingDir || '/'];
+        command = ['nsenter', `--target=${pid}`, '--mount', '--uts', '--ipc', '--pid', '--net', '--', ...chdir, ...user, ...argv];
       }
       // A terminal through script(1): no native module needed; resizes are not passed on yet.
       if (execOptions.tty) command = ['script', '--quiet', '--return', '--flush', '--command', command.map(quote).join(' '), '/dev/null'];

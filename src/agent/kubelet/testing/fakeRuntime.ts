@@ -1,6 +1,6 @@
 // A ContainerRuntime in memory for the kubelet's tests: containers "run" until the test
 // makes them exit, stops are recorded with their grace, exec answers from a handler the test
-// sets, and sandboxes get loopback IPs.
+// sets, stats from another, and sandboxes get loopback IPs.
 
 import { PassThrough, type Duplex } from 'node:stream';
 import type { ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecOptions, PodSandboxConfig, SandboxStatus } from '../../../runtime/runtime.ts';
@@ -22,6 +22,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly execs: { name: string; argv: string[] }[] = [];
   /** Answers exec (probes, hooks): exit code. Default 0. */
   execHandler: (container: FakeContainer, argv: string[]) => number | Promise<number> = () => 0;
+  /** Answers stats: a running container's usage. Default none. */
+  statsHandler: (container: FakeContainer) => ContainerStats | undefined = () => undefined;
   /** Exit code a stopped container reports (137: killed; 143 for one that exits on SIGTERM). */
   stopExitCode = 137;
   #next = 1;
@@ -81,8 +83,9 @@ export class FakeRuntime implements ContainerRuntime {
   async portForward(): Promise<Duplex> {
     return new PassThrough();
   }
-  async stats(): Promise<ContainerStats | undefined> {
-    return undefined;
+  async stats(id: string): Promise<ContainerStats | undefined> {
+    const c = this.containers.get(id);
+    return c?.status.state === 'running' ? this.statsHandler(c) : undefined;
   }
 
   // ---- test controls
