@@ -17,6 +17,7 @@ function subresourcesOf(decl: KindDeclaration): { name: string; kind: string; gr
   const out = [];
   if (decl.subresources?.status) out.push({ name: 'status', kind: decl.kind, verbs: subresourceVerbs });
   if (decl.subresources?.scale) out.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: subresourceVerbs });
+  if (decl.kind === 'Node') out.push({ name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] });
   if (decl.kind === 'Pod') {
     out.push({ name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] });
     out.push({ name: 'binding', kind: 'Binding', verbs: ['create'] });

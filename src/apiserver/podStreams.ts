@@ -16,6 +16,18 @@ export const podStreamSubresources = new Set(['log', 'exec', 'attach', 'portforw
 /** Headers an upgrade carries to the kubelet (the rest stay between client and apiserver). */
 const upgradeHeaders = ['upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-extensions', 'x-stream-protocol-version'];
 
+/**
+ * nodes/NAME/proxy/PATH: a request relayed to the node's kubelet (its /stats/summary and
+ * /metrics/resource for the metrics pipeline; `kubectl get --raw`).
+ */
+export async function serveNodeProxy(ctx: RequestContext): Promise<void> {
+  if (ctx.info.verb !== 'get') throw methodNotAllowed();
+  const node = ctx.info.name!;
+  await ctx.storage.get(undefined, node); // 404 for a node that does not exist
+  const query = ctx.url.search;
+  return relay(ctx, node, `/${ctx.info.proxyPath ?? ''}${query}`, (code, body) => new ApiError(code === 404 ? 404 : 503, code === 404 ? 'NotFound' : 'ServiceUnavailable', body || `the kubelet of node "${node}" answered ${code}`));
+}
+
 export async function servePodStream(ctx: RequestContext): Promise<void> {
   const sub = ctx.info.subresource!;
   const verb = ctx.info.verb;
@@ -41,7 +53,7 @@ async function serveLog(ctx: RequestContext): Promise<void> {
   // An unscheduled pod has no log yet: an empty one, as upstream answers.
   if (!node) return void ctx.res.writeHead(200, { 'Content-Type': 'text/plain' }).end();
   const path = `/containerLogs/${segment(pod.metadata!.namespace!)}/${segment(name)}/${segment(container)}`;
-  return relayLog(ctx, node, `${path}?${kubeletLogQuery(options)}`);
+  return relay(ctx, node, `${path}?${kubeletLogQuery(options)}`, (code, body) => kubeletError(code, body, name));
 }
 
 /** pods/exec, attach and portforward: the kubelet's path for them, then the upgrade proxied. */
@@ -129,8 +141,8 @@ async function dial(ctx: RequestContext, node: string): Promise<Duplex> {
 
 // ---- log
 
-/** Relays the kubelet's log response; its errors become Statuses as upstream's response checker words them. */
-async function relayLog(ctx: RequestContext, node: string, path: string): Promise<void> {
+/** Relays the kubelet's response (a log, followed or not; stats); its errors become Statuses via `failure`. */
+async function relay(ctx: RequestContext, node: string, path: string, failure: (code: number, body: string) => ApiError): Promise<void> {
   const conn = await dial(ctx, node);
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = request({ createConnection: () => conn, method: 'GET', path, headers: { host: node, connection: 'close' } }, resolve);
@@ -145,9 +157,9 @@ async function relayLog(ctx: RequestContext, node: string, path: string): Promis
   if (res.statusCode! < 200 || res.statusCode! > 206) {
     const body = (await readLimited(res, 64 * 1024)).trim();
     conn.destroy();
-    throw kubeletError(res.statusCode!, body, ctx.info.name!);
+    throw failure(res.statusCode!, body);
   }
-  client.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
+  client.writeHead(200, { 'Content-Type': res.headers['content-type'] ?? 'text/plain', 'Cache-Control': 'no-cache, private' });
   client.flushHeaders();
   await new Promise<void>((resolve) => {
     res.pipe(client);

@@ -9,6 +9,8 @@ export interface ResourceRequest {
   plural: string;
   name?: string;
   subresource?: string;
+  /** For the proxy subresource: the path after it (nodes/NAME/proxy/stats/summary -> "stats/summary"). */
+  proxyPath?: string;
   /** get, list, watch, create, update, patch, delete, deletecollection. */
   verb: string;
 }
@@ -50,7 +52,8 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
     if (rest.length >= 3 && !namespaceSubresources.has(rest[2])) rest = rest.slice(2);
   }
   const [plural, name, subresource, ...extra] = rest;
-  if (!plural || extra.length > 0) return nonResource();
+  if (!plural || (extra.length > 0 && subresource !== 'proxy')) return nonResource();
+  if (subresource === 'proxy') return { resource: true, group, version, namespace, plural, name, subresource, proxyPath: extra.join('/'), verb };
   if (verb === 'get' && (watchPath || url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1')) verb = 'watch';
   else if (verb === 'get' && !name) verb = 'list';
   else if (verb === 'delete' && !name) verb = 'deletecollection';

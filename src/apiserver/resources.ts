@@ -17,7 +17,7 @@ import { checkFields, type FieldValidation } from './fieldValidation.ts';
 import type { KindStorage, DeleteOptions } from './storage.ts';
 import type { NodeDialer, Upgrade } from './nodeDialer.ts';
 import { sendJson, sendList } from './respond.ts';
-import { podStreamSubresources, servePodStream } from './podStreams.ts';
+import { podStreamSubresources, serveNodeProxy, servePodStream } from './podStreams.ts';
 
 export interface RequestContext {
   req: IncomingMessage;
@@ -38,6 +38,7 @@ export async function handleResource(api: ApiServerCore, ctx: RequestContext): P
   const { info } = ctx;
   const sub = info.subresource;
   if (sub && podStreamSubresources.has(sub) && ctx.served.decl.kind === 'Pod') return servePodStream(ctx);
+  if (sub === 'proxy' && ctx.served.decl.kind === 'Node') return serveNodeProxy(ctx);
   if (sub === 'status') return handleStatus(api, ctx);
   if (sub === 'scale' && ctx.served.decl.subresources?.scale) return handleScale(api, ctx);
   if (sub === 'binding' && ctx.served.decl.kind === 'Pod' && info.verb === 'create') return bind(api, ctx);

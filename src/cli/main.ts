@@ -3,9 +3,6 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CidrSet } from '../controllers/nodeIpam/cidrSet.ts';
-import { runServer } from './server.ts';
-import { runAgent } from './agent.ts';
-import { runKillall } from './killall.ts';
 
 const usage = `skiff: Kubernetes as one small program
 
@@ -52,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       const port = Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: not a port number: ${values.port}`);
       if (values.datastore !== 'sqlite') throw new UsageError(`--datastore: only "sqlite" is available so far (etcd is on the roadmap)`);
+      // Each command loads only its own modules: an agent carries no control plane.
+      const { runServer } = await import('./server.ts');
       await runServer({
         dataDir: values['data-dir'],
         port,
@@ -70,9 +69,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'agent':
-      return runAgent(rest);
+      return (await import('./agent.ts')).runAgent(rest);
     case 'killall':
-      return runKillall(rest);
+      return (await import('./killall.ts')).runKillall(rest);
     case 'version':
       console.log('skiff v0.1.0 (Kubernetes API v1.32)');
       return 0;

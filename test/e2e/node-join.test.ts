@@ -46,7 +46,7 @@ async function stopSecondMachine(): Promise<void> {
 }
 
 const webServer = `
-import http.server, os
+import http.server, os, socketserver
 class Hello(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         body = os.environ["POD_NAME"].encode()
@@ -54,7 +54,7 @@ class Hello(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-http.server.ThreadingHTTPServer(("", 8080), Hello).serve_forever()
+socketserver.ThreadingTCPServer(("", 8080), Hello).serve_forever()
 `;
 
 function webPod(name: string, nodeName: string): string {

@@ -88,6 +88,20 @@ test('kubectl logs, exec and port-forward reach the pods', async () => {
   }
 });
 
+test('the node reports each pod\'s cpu and memory through the API (nodes/NAME/proxy/stats/summary)', async () => {
+  const pods = await waitForReadyPods(server, 'app=hello', 5);
+  const nodeName = pods[0]!.spec!.nodeName!;
+  type Usage = { cpu?: { usageCoreNanoSeconds?: number }; memory?: { workingSetBytes?: number } };
+  const summary = await waitFor(async () => {
+    const s = JSON.parse(await server.ok(['get', '--raw', `/api/v1/nodes/${nodeName}/proxy/stats/summary`])) as { node: Usage & { nodeName: string }; pods: (Usage & { podRef: { name: string } })[] };
+    return pods.every((p) => s.pods.some((q) => q.podRef.name === p.metadata!.name && (q.memory?.workingSetBytes ?? 0) > 0)) ? s : undefined;
+  }, 20_000, 'usage for every hello pod');
+  assert.equal(summary.node.nodeName, nodeName);
+  assert.ok((summary.node.memory?.workingSetBytes ?? 0) > 0);
+  const metrics = await server.ok(['get', '--raw', `/api/v1/nodes/${nodeName}/proxy/metrics/resource`]);
+  assert.match(metrics, new RegExp(`container_memory_working_set_bytes\\{container="web",namespace="default",pod="${pods[0]!.metadata!.name}"\\} \\d+`));
+});
+
 test('once the server is stopped and its node cleaned up, nothing is left', async () => {
   const sandboxIds = await server.sandboxIds();
   await server.stop();

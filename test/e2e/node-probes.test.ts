@@ -20,7 +20,7 @@ after(async () => {
 });
 
 const slowServer = `
-import http.server, time
+import http.server, socketserver, time
 print("starting", flush=True)
 time.sleep(8)
 class Ok(http.server.BaseHTTPRequestHandler):
@@ -29,7 +29,7 @@ class Ok(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b"ok")
 print("listening", flush=True)
-http.server.ThreadingHTTPServer(("", 8080), Ok).serve_forever()
+socketserver.ThreadingTCPServer(("", 8080), Ok).serve_forever()
 `;
 
 test('a container that takes 8 s to start is not Ready until it answers', async () => {

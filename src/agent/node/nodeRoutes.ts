@@ -99,9 +99,9 @@ export function startNodeRoutes(options: NodeRoutesOptions): { stop(): void } {
 
 /**
  * The routes this machine needs: for every other node with a podCIDR and an InternalIP that is
- * not an address of this host, its range via that address. A range that is also one of this
- * machine's, or that an earlier node (by name) already claims, gets no route: a route must
- * never shadow a bridge here.
+ * neither an address of this host nor a loopback one, its range via that address. A range that
+ * is also one of this machine's, or that an earlier node (by name) already claims, gets no
+ * route: a route must never shadow a bridge here.
  */
 export function planNodeRoutes(nodes: readonly Node[], nodeName: string, localAddresses: ReadonlySet<string>): RoutePlan {
   const sorted = [...nodes].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
@@ -137,7 +137,7 @@ export async function syncNodeRoutes(nodes: readonly Node[], nodeName: string, o
   const devices = await addressDevices(host);
   const plan = planNodeRoutes(nodes, nodeName, new Set(devices.keys()));
   const existing = await mainRoutes(host);
-  const wanted = new Map(plan.routes.map((r) => [r.podCIDR, r.via]));
+  const wanted = new Set(plan.routes.map((r) => r.podCIDR));
   for (const route of existing) {
     if (route.protocol === routeProtocol && !wanted.has(route.dst)) await host.ip('route', 'del', route.dst, 'proto', routeProtocol);
   }

@@ -17,6 +17,8 @@ import { readHostFacts } from './hostFacts.ts';
 import { startNodeHeartbeat } from './nodeHeartbeat.ts';
 import { assignedPodCIDR } from './podCIDR.ts';
 import { startTunnelClient } from './tunnelClient.ts';
+import { startNodeRoutes } from './nodeRoutes.ts';
+import { createResourceUsage } from '../kubelet/resourceUsage.ts';
 
 export interface RealNodeOptions {
   client: Client;
@@ -51,10 +53,17 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   const kubeletDir = join(dataDir, 'kubelet');
   await mkdir(kubeletDir, { recursive: true });
   let kubelet: Kubelet | undefined; // the server is reached only once the node is up; until then no pod is known
+  const resourceUsage = createResourceUsage({
+    nodeName,
+    get runtime() {
+      return runtime!;
+    },
+  });
   const kubeletServer = createKubeletServer({
     get runtime() {
       return runtime!;
     },
+    stats: () => resourceUsage.summary(),
     findContainer: (...args) => kubelet?.findContainer(...args),
     containerNames: (...args) => kubelet?.containerNames(...args),
   });
@@ -78,10 +87,13 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       facts: async () => readHostFacts(dataDir, (await startRuntime()).version),
     });
     const hostIP = heartbeat.node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-    kubelet = await startKubelet({ client, informers, runtime: runtime!, nodeName, rootDir: kubeletDir, signal, hostIP });
+    kubelet = await startKubelet({ client, informers, runtime: runtime!, nodeName, rootDir: kubeletDir, signal, hostIP, rootless: runtime!.mode === 'rootless' });
+    // Routes to the pods of nodes on other machines (host-gw); a rootless node has no pod network.
+    const routes = runtime!.mode === 'root' ? startNodeRoutes({ informers, nodeName, signal }) : undefined;
     let stopped: Promise<void> | undefined;
     const stop = () =>
       (stopped ??= (async () => {
+        routes?.stop();
         await Promise.all([kubelet!.stop(), heartbeat.stop(), tunnel?.stop()]);
         kubeletServer.closeAllConnections();
         runtime!.close();

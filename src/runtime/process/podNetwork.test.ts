@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allocateIp, bridgeNameFor, gatewayOf } from './podNetwork.ts';
+import { allocateIp, bridgeNameFor, gatewayOf, loopbackRangeFor } from './podNetwork.ts';
 
 test('a node bridge is named after its pod range, so two nodes never share one', () => {
   assert.equal(bridgeNameFor('10.42.7.0/24'), 'skf0a2a0700');
@@ -16,4 +16,11 @@ test('addresses start after the gateway and skip those in use', () => {
   assert.equal(allocateIp('10.42.7.0/24', new Set()), '10.42.7.2');
   assert.equal(allocateIp('10.42.7.0/24', new Set(['10.42.7.2', '10.42.7.3'])), '10.42.7.4');
   assert.throws(() => allocateIp('10.42.7.0/30', new Set(['10.42.7.2'])), /no free address left/);
+});
+
+test('without root, a pod range is mirrored in 127/8', () => {
+  assert.equal(loopbackRangeFor('10.42.5.0/24'), '127.42.5.0/24');
+  assert.equal(loopbackRangeFor('10.42.5.77/24'), '127.42.5.0/24', 'the network address, whatever host bits are written');
+  assert.equal(loopbackRangeFor('192.168.0.0/20'), '127.168.0.0/20');
+  assert.equal(allocateIp(loopbackRangeFor('10.42.5.0/24'), new Set()), '127.42.5.2');
 });

@@ -33,6 +33,16 @@ export function bridgeNameFor(podCIDR: string): string {
 /** Without root: every pod gets its own loopback address (all of 127/8 is local on Linux). */
 export const LOOPBACK_POOL = '127.42.0.0/16';
 
+/**
+ * Without root, a node given a podCIDR takes its pods' loopback addresses from the range that
+ * mirrors it in 127/8 (10.42.5.0/24: 127.42.5.0/24), so nodes sharing a machine never hand
+ * out the same address.
+ */
+export function loopbackRangeFor(podCIDR: string): string {
+  const { base, prefix } = parseCidr(podCIDR);
+  return `${formatIp(127 * 2 ** 24 + (base % 2 ** 24))}/${prefix}`;
+}
+
 /** The lowest free host address of the range, skipping the network, gateway and broadcast. */
 export function allocateIp(cidr: string, used: ReadonlySet<string>): string {
   const { base, size } = parseCidr(cidr);

@@ -13,6 +13,7 @@ import type { ContainerConfig, ContainerStatus } from '../runtime.ts';
 import { createProcessRuntime, type ProcessRuntime } from './processRuntime.ts';
 import { identify, isRunning } from './procStat.ts';
 import { openCriLog } from './criLog.ts';
+import { execWithResizes } from './testing/terminalResize.ts';
 
 const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-process-'));
 const runtimes: ProcessRuntime[] = [];
@@ -132,6 +133,27 @@ test('exec runs a command with the container env and returns its exit code', asy
   assert.equal(await runtime.exec(id, ['sh', '-c', 'echo $WHO; exit 4'], { stdout, tty: false }), 4);
   assert.equal(out, 'skiff\n');
   await runtime.stopContainer(id, 0);
+});
+
+test('exec with a terminal gets the client\'s size, and SIGWINCH with each change', async () => {
+  const id = await run(await sandbox(), config('sized', ['sleep', '30']));
+  const { code, out } = await execWithResizes(runtime, id);
+  assert.equal(code, 0, out);
+  assert.match(out, /size 40 100\r?\n/);
+  assert.ok(out.includes('winch', out.indexOf('size 40 100')), `the later resize signals the command: ${out}`);
+  await runtime.stopContainer(id, 0);
+});
+
+test('without root, pod IPs come from the loopback mirror of the podCIDR, so two nodes never share one', async () => {
+  const nodes = ['10.42.5.0/24', '10.42.6.0/24'].map((podCIDR, i) => createProcessRuntime({ rootDir: path.join(rootDir, `node${i}`), mode: 'rootless', podCIDR }));
+  const ips: string[] = [];
+  for (const node of nodes) {
+    const id = await node.runPodSandbox({ uid: `mirror-${ips.length}-${process.pid}`, name: 'm', namespace: 'default', hostname: 'm', hostNetwork: false, shareProcessNamespace: false });
+    ips.push((await node.podSandboxStatus(id))!.ip!);
+    await node.removePodSandbox(id);
+    node.close();
+  }
+  assert.deepEqual(ips, ['127.42.5.2', '127.42.6.2']);
 });
 
 test('a second runtime over the same dir re-adopts a running container and sees its exit', async () => {

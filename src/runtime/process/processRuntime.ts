@@ -20,17 +20,19 @@ import { promisify } from 'node:util';
 import type { ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, PodSandboxConfig, SandboxStatus } from '../runtime.ts';
 import { cgroupPids, cgroupProcsFiles, cgroupUsage, createCgroup, oomKills, removeCgroup } from './cgroups.ts';
 import type { CriLogOptions } from './criLog.ts';
-import { isLaunching, quote, shimArgv } from './launch.ts';
+import { isLaunching, shimArgv } from './launch.ts';
 import { pumpLogs, type LogPump } from './logPump.ts';
 import { planMountPoints, volumeMountLines } from './mountPoints.ts';
 import { startPodHolder, stopPodHolder, type PodHolder } from './podHolder.ts';
-import { allocateIp, bridgeNameFor, ensureNodeNetwork, LOOPBACK_POOL, netnsPath, removeNodeNetwork, setUpPodNetwork, tearDownPodNetwork, type NodeNetwork } from './podNetwork.ts';
+import { allocateIp, bridgeNameFor, ensureNodeNetwork, LOOPBACK_POOL, loopbackRangeFor, netnsPath, removeNodeNetwork, setUpPodNetwork, tearDownPodNetwork, type NodeNetwork } from './podNetwork.ts';
 import { identify, isRunning, waitGone, type ProcessIdentity } from './procStat.ts';
+import { applyTerminalSizes, onTerminal } from './terminal.ts';
 
 const run = promisify(execFile);
 
 export interface ProcessRuntimeOptions {
   rootDir: string;
+  /** The node's pod range (root: the bridge's; without root: mirrored in 127/8 for loopback pod IPs). */
   podCIDR?: string;
   /** 'auto': root features when running as root. */
   mode: 'auto' | 'root' | 'rootless';
@@ -97,6 +99,8 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       : options.podCIDR === undefined && options.bridge === undefined
         ? (readJson<NodeNetwork>(networkFile) ?? { bridge: bridgeNameFor(podCIDR), podCIDR, rejectCIDRs: options.rejectCIDRs ?? defaultRejectCIDRs })
         : { bridge: options.bridge ?? bridgeNameFor(podCIDR), podCIDR, rejectCIDRs: options.rejectCIDRs ?? defaultRejectCIDRs };
+  // Without root, pods get loopback addresses: from the podCIDR's mirror in 127/8 when there is one.
+  const podRange = network?.podCIDR ?? (options.podCIDR === undefined ? LOOPBACK_POOL : loopbackRangeFor(options.podCIDR));
   const cgroupParent = options.cgroupParent ?? 'skiff';
   const sandboxDir = path.join(options.rootDir, 'sandboxes');
   const containerDir = path.join(options.rootDir, 'containers');
@@ -252,7 +256,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       // From reading the used addresses to writing the record nothing awaits, so concurrent
       // calls never pick the same address; the record is written before the slower setup.
       const used = new Set(allSandboxes().map((s) => s.ip));
-      const ip = config.hostNetwork ? hostIp() : allocateIp(network?.podCIDR ?? LOOPBACK_POOL, used);
+      const ip = config.hostNetwork ? hostIp() : allocateIp(podRange, used);
       const record: SandboxRecord = { id, config, state: 'ready', ip, createdAt: new Date().toISOString() };
       writeJson(sandboxFile(id), record);
       try {
@@ -395,8 +399,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
         const chdir = ['/bin/sh', '-c', 'cd "$0" && exec "$@"', r.config.workingDir || '/'];
         command = ['nsenter', `--target=${pid}`, '--mount', '--uts', '--ipc', '--pid', '--net', '--', ...chdir, ...user, ...argv];
       }
-      // A terminal through script(1): no native module needed; resizes are not passed on yet.
-      if (execOptions.tty) command = ['script', '--quiet', '--return', '--flush', '--command', command.map(quote).join(' '), '/dev/null'];
+      if (execOptions.tty) command = onTerminal(command);
       const child = spawn(command[0]!, command.slice(1), {
         cwd: mode === 'rootless' ? r.config.workingDir || undefined : undefined,
         env: containerEnv(r, s),
@@ -410,6 +413,11 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       else child.stdout!.resume();
       if (execOptions.stderr) child.stderr!.pipe(execOptions.stderr, { end: false });
       else child.stderr!.resume();
+      let running = child.pid !== undefined;
+      child.on('exit', () => (running = false));
+      if (execOptions.tty && execOptions.resize && child.pid !== undefined) {
+        void applyTerminalSizes(child.pid, execOptions.resize, () => running).catch(() => {});
+      }
       return new Promise<number>((resolve, reject) => {
         child.on('error', reject);
         child.on('close', (code, sig) => resolve(code ?? 128 + (sig ? os.constants.signals[sig] : 0)));

@@ -14,6 +14,7 @@ import type { ContainerConfig, ContainerStatus } from '../runtime.ts';
 import { isCgroupV2, removeCgroup } from './cgroups.ts';
 import { createProcessRuntime, type ProcessRuntime } from './processRuntime.ts';
 import { netnsName, removeNodeNetwork } from './podNetwork.ts';
+import { execWithResizes } from './testing/terminalResize.ts';
 
 const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
 const tag = (process.pid % 10000).toString().padStart(4, '0');
@@ -195,6 +196,14 @@ test('stop gives the container its grace period (SIGTERM to its PID 1), then SIG
   // PID 1 without a SIGTERM handler ignores it, as in any container: SIGKILL ends it.
   await rt().stopContainer(stubbornId, 0.2);
   assert.equal((await rt().containerStatus(stubbornId))?.exitCode, 137);
+});
+
+test('exec with a terminal in the container\'s namespaces, as its user, gets the client\'s sizes and SIGWINCH', { skip: !isRoot }, async () => {
+  const id = await run((await sandbox()).id, config('rootSized', ['sleep', '60'], { user: { uid: 65534, gid: 65534 } }));
+  const { code, out } = await execWithResizes(rt(), id);
+  assert.equal(code, 0, out);
+  assert.match(out, /size 40 100\r?\n/);
+  assert.ok(out.includes('winch', out.indexOf('size 40 100')), `the later resize signals the command: ${out}`);
 });
 
 test('containers of a pod share its hostname and IPC; shareProcessNamespace shares PIDs', { skip: !isRoot }, async () => {
