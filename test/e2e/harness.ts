@@ -13,7 +13,7 @@ const root = resolve(import.meta.dirname, '../..');
 export const skiffMain = join(root, 'src/cli/main.ts');
 /** Flags for a server that runs no controllers and no scheduler: the test runs its own. */
 export const withoutControlLoops = ['--controllers=', '--disable-scheduler'];
-const kubectlBinary = process.env.KUBECTL ?? '/usr/bin/kubectl';
+export const kubectlBinary = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');

@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { SkiffServer, waitFor } from './harness.ts';
+import { kubectlBinary, run, SkiffServer, waitFor } from './harness.ts';
+import { readFile } from 'node:fs/promises';
 import { getJson, isReady } from './agents.ts';
 import { assertNothingLeft, httpGet, portForward, waitForReadyPods } from './realPods.ts';
 
@@ -69,7 +70,7 @@ test('a deleted pod is replaced by a new one that answers', async () => {
   assert.equal(await httpGet(replacement.status!.podIP!, 8080), `hello from ${replacement.metadata!.name}\n`);
 });
 
-test('kubectl logs, exec and port-forward reach the pods', async () => {
+test('kubectl logs, exec (-i, -it), cp and port-forward reach the pods', async () => {
   const [pod] = await waitForReadyPods(server, 'app=hello', 5);
   const name = pod!.metadata!.name!;
   assert.match(await server.ok(['logs', name]), new RegExp(`${name} listening on ${pod!.status!.podIP!.replaceAll('.', '\\.')}:8080`));
@@ -79,6 +80,16 @@ test('kubectl logs, exec and port-forward reach the pods', async () => {
   const failed = await server.kubectl(['exec', name, '--', 'sh', '-c', 'exit 3']);
   assert.equal(failed.code, 3, 'the exit code of the command is kubectl\'s');
   assert.equal((await server.ok(['exec', '-i', name, '--', 'cat'], { input: 'through stdin' })), 'through stdin');
+
+  // -it: kubectl on a terminal (script's pty, sized 40x100) gives the pod a terminal of that size.
+  const tty = await run('script', ['-qec', `stty rows 40 cols 100; ${kubectlBinary} exec -it ${name} -- sh -c 'tty >/dev/null && stty size'`, '/dev/null'], { env: { KUBECONFIG: server.kubeconfig } });
+  assert.equal(tty.code, 0, tty.stdout + tty.stderr);
+  assert.match(tty.stdout, /40 100\r?$/m);
+
+  // The process runtime's containers see the host's files: /usr/lib/os-release is the host's.
+  const copied = join(server.dataDir, 'copied-os-release');
+  await server.ok(['cp', `${name}:/usr/lib/os-release`, copied]);
+  assert.equal(await readFile(copied, 'utf8'), await readFile('/usr/lib/os-release', 'utf8'), 'kubectl cp brings the pod\'s file');
 
   const forward = await portForward(server, `pod/${name}`, 8080);
   try {
