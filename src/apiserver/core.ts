@@ -48,23 +48,54 @@ export interface ListResult {
 
 export const defaultNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/**
+ * What a kind's objects hold in pools beyond the store (a Service's cluster IPs and node
+ * ports), taken as upstream's registry takes them around its store writes: after
+ * validation, given back if the write fails, released once the object is gone, and
+ * rebuilt from the stored objects at start.
+ */
+export interface PoolAllocator {
+  readonly group: string;
+  readonly plural: string;
+  /** At start, before any write: takes what the stored objects hold. */
+  restore(objects: KubeObject[]): void;
+  /** Takes what a new object needs, filling in its fields; throws the ApiError to answer with. */
+  create(obj: KubeObject, dryRun: boolean): Allocation;
+  /** Takes what an update newly needs; what the old object held and the new one does not is released on commit. */
+  update(next: KubeObject, current: KubeObject, dryRun: boolean): Allocation;
+  /** The object is gone: what it held goes back. */
+  release(obj: KubeObject): void;
+}
+
+/** What one write took: kept (and what it gave up released) on commit, given back on revert. Either once. */
+export interface Allocation {
+  commit(): void;
+  revert(): void;
+}
+
 export class ApiServerCore {
   readonly registry: Registry;
   readonly store: Store;
   readonly #storages = new Map<string, KindStorage>();
 
   readonly #admission: AdmissionPlugin[];
+  readonly #pools = new Map<string, PoolAllocator>();
 
-  constructor(store: Store, registry: Registry, admission: AdmissionPlugin[] = []) {
+  constructor(store: Store, registry: Registry, admission: AdmissionPlugin[] = [], pools: PoolAllocator[] = []) {
     this.#admission = admission;
     this.store = store;
     this.registry = registry;
+    for (const pool of pools) this.#pools.set(`${pool.group}/${pool.plural}`, pool);
   }
 
   async start(): Promise<void> {
     const kinds = this.registry.kinds();
     await Promise.all(kinds.filter((decl) => !decl.storedAs).map((decl) => this.addKind(decl)));
     await Promise.all(kinds.filter((decl) => decl.storedAs).map((decl) => this.addKind(decl)));
+    for (const pool of this.#pools.values()) {
+      const storage = this.storageFor(pool.group, pool.plural);
+      pool.restore(storage.cache.list({ prefix: storage.prefix }).items.map((e) => e.object));
+    }
     await this.#ensureDefaultNamespaces();
   }
 
@@ -105,51 +136,91 @@ export class ApiServerCore {
 
   async createObject(storage: KindStorage, namespace: string | undefined, obj: KubeObject, ctx: WriteContext): Promise<KubeObject> {
     const prepared = await this.#prepareCreate(storage, namespace, obj, ctx);
+    const allocation = this.#poolOf(storage)?.create(prepared, ctx.dryRun ?? false);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await storage.create(prepared, { dryRun: ctx.dryRun });
+        const created = await storage.create(prepared, { dryRun: ctx.dryRun });
+        allocation?.commit();
+        return created;
       } catch (err) {
         // A generated name that collided: try another, as upstream does a few times.
         if (err instanceof ApiError && err.code === 409 && obj.metadata?.generateName && !obj.metadata?.name && attempt < 3) {
           prepared.metadata!.name = generateName(obj.metadata.generateName);
           continue;
         }
+        allocation?.revert();
         throw err;
       }
     }
   }
 
   async updateObject(storage: KindStorage, namespace: string | undefined, name: string, mutate: Mutation, ctx: WriteContext): Promise<KubeObject> {
-    const decl = storage.decl;
-    return storage.update(namespace, name, async (current) => {
-      // current is the storage's private copy; the result is copied once so no part of it is shared.
-      const next = JSON.parse(JSON.stringify(await mutate(current))) as KubeObject;
-      if (!current) {
-        if (!ctx.allowCreate) throw notFound(decl, name);
-        return this.#prepareCreate(storage, namespace, next, ctx);
-      }
-      next.metadata ??= {};
-      // As on create, the request's namespace fills in a missing one and must match a given one.
-      if (decl.namespaced) {
-        if (next.metadata.namespace && namespace && next.metadata.namespace !== namespace) {
-          throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-        }
-        next.metadata.namespace = namespace ?? current.metadata!.namespace;
-      }
-      if (ctx.keepStatus && decl.subresources?.status) {
-        if ((current as any).status === undefined) delete (next as any).status;
-        else (next as any).status = (current as any).status;
-      }
-      decl.defaults?.(next);
-      decl.prepareForUpdate?.(next, current);
-      const errors = validate(decl, next, current);
-      if (errors.length > 0) throw invalid(decl.kind, decl.group, name, errors);
-      return recordManagedFields(decl, current, next, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl), subresource: ctx.subresource });
-    }, { dryRun: ctx.dryRun, status: ctx.subresource === 'status' });
+    const pool = this.#poolOf(storage);
+    const dryRun = ctx.dryRun ?? false;
+    // A write that loses a race runs mutate again on the newer object: it allocates afresh.
+    let allocation: Allocation | undefined;
+    try {
+      const result = await storage.update(namespace, name, async (current) => {
+        allocation?.revert();
+        allocation = undefined;
+        const next = await this.#prepareUpdate(storage, namespace, name, mutate, current, ctx);
+        if (pool) allocation = current ? pool.update(next, current, dryRun) : pool.create(next, dryRun);
+        return next;
+      }, { dryRun: ctx.dryRun, status: ctx.subresource === 'status' });
+      allocation?.commit();
+      // An update that removed the last finalizer of a terminating object deleted it.
+      if (pool && !dryRun && result.metadata?.deletionTimestamp && (await this.#gone(storage, result))) pool.release(result);
+      return result;
+    } catch (err) {
+      allocation?.revert();
+      throw err;
+    }
   }
 
-  deleteObject(storage: KindStorage, namespace: string | undefined, name: string, options: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
-    return storage.delete(namespace, name, options);
+  async #prepareUpdate(storage: KindStorage, namespace: string | undefined, name: string, mutate: Mutation, current: KubeObject | undefined, ctx: WriteContext): Promise<KubeObject> {
+    const decl = storage.decl;
+    // current is the storage's private copy; the result is copied once so no part of it is shared.
+    const next = JSON.parse(JSON.stringify(await mutate(current))) as KubeObject;
+    if (!current) {
+      if (!ctx.allowCreate) throw notFound(decl, name);
+      return this.#prepareCreate(storage, namespace, next, ctx);
+    }
+    next.metadata ??= {};
+    // As on create, the request's namespace fills in a missing one and must match a given one.
+    if (decl.namespaced) {
+      if (next.metadata.namespace && namespace && next.metadata.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      next.metadata.namespace = namespace ?? current.metadata!.namespace;
+    }
+    if (ctx.keepStatus && decl.subresources?.status) {
+      if ((current as any).status === undefined) delete (next as any).status;
+      else (next as any).status = (current as any).status;
+    }
+    decl.defaults?.(next);
+    decl.prepareForUpdate?.(next, current);
+    const errors = validate(decl, next, current);
+    if (errors.length > 0) throw invalid(decl.kind, decl.group, name, errors);
+    return recordManagedFields(decl, current, next, { manager: ctx.manager, operation: ctx.operation ?? 'Update', apiVersion: apiVersion(decl), subresource: ctx.subresource });
+  }
+
+  async deleteObject(storage: KindStorage, namespace: string | undefined, name: string, options: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
+    const result = await storage.delete(namespace, name, options);
+    if (result.deleted && !options.dryRun) this.#poolOf(storage)?.release(result.object);
+    return result;
+  }
+
+  #poolOf(storage: KindStorage): PoolAllocator | undefined {
+    return this.#pools.get(`${storage.decl.group}/${storage.decl.plural}`);
+  }
+
+  /** Whether obj is no longer stored (its key is free, or holds a newer object of that name). */
+  async #gone(storage: KindStorage, obj: KubeObject): Promise<boolean> {
+    const stored = await storage.get(obj.metadata!.namespace, obj.metadata!.name!).catch((err) => {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
+    });
+    return stored?.metadata?.uid !== obj.metadata!.uid;
   }
 
   async #prepareCreate(storage: KindStorage, namespace: string | undefined, obj: KubeObject, ctx: WriteContext): Promise<KubeObject> {

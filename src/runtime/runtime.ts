@@ -92,6 +92,18 @@ export interface ExecOptions {
   resize?: AsyncIterable<{ width: number; height: number }>;
 }
 
+export interface AttachOptions {
+  /** Written to the container's stdin; ignored when it has none (spec.stdin false), as containerd does. */
+  stdin?: Readable;
+  stdout?: Writable;
+  /** Unused for a container with a terminal: its stderr is merged into stdout. */
+  stderr?: Writable;
+  /** Terminal size changes (for a container with a terminal). */
+  resize?: AsyncIterable<{ width: number; height: number }>;
+  /** Aborted when the client has gone: the attach ends. */
+  signal?: AbortSignal;
+}
+
 export interface ContainerStats {
   /** CPU used since start, in nanoseconds. */
   cpuUsageNanos: number;
@@ -120,6 +132,15 @@ export interface ContainerRuntime {
 
   /** Runs a command in the container's namespaces; resolves to its exit code. */
   exec(containerId: string, argv: string[], options: ExecOptions): Promise<number>;
+  /**
+   * Connects to a running container's stdio: its output from now on, and its stdin. Resolves
+   * when the attach ends: the container exits, the client goes, or the attached stdin ends
+   * (without stdinOnce, or with a terminal). With stdinOnce and no terminal, the end of the
+   * attached stdin closes the container's stdin for good, and the output goes on to the exit.
+   * Whether the container has a terminal is its own config's tty (upstream's kubelet passes
+   * the spec's, never the client's).
+   */
+  attach(containerId: string, options: AttachOptions): Promise<void>;
   /** A connection to a port inside the pod's network namespace. */
   portForward(sandboxId: string, port: number): Promise<Duplex>;
   stats(containerId: string): Promise<ContainerStats | undefined>;

@@ -18,6 +18,7 @@ import type { InformerFactory } from '../../client/informer.ts';
 import { resourceTypeOf, types } from '../../client/resourceTypes.ts';
 import type { ContainerRuntime } from '../../runtime/runtime.ts';
 import { CrashLoopBackoff, type Clock } from './backoff.ts';
+import { defaultClusterDNS, defaultPodResolvConf } from './dnsConfig.ts';
 import { defaultClusterDomain } from './podHostname.ts';
 import { PodWorkers } from './podWorkers.ts';
 import { Prober } from './prober.ts';
@@ -42,6 +43,10 @@ export interface KubeletOptions {
   now?: Clock;
   /** Default cluster.local. */
   clusterDomain?: string;
+  /** The cluster DNS Service's addresses, the nameservers of ClusterFirst pods; default 10.43.0.10. */
+  clusterDNS?: string[];
+  /** The host resolv.conf pods start from; default /etc/resolv.conf (systemd-resolved's list when that names only its stub). */
+  resolvConf?: string;
   /** Whether memory-medium emptyDirs may be mounted as tmpfs; default: when running as root. */
   canMount?: boolean;
   /** Whether the runtime runs without root (no limits, users or privileges): pods asking for them get a Warning. Default false. */
@@ -102,6 +107,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     runtimeClass: (name) => runtimeClasses.get(undefined, name),
     services: (ns) => (ns === masterNamespace ? services.list(ns) : [...services.list(ns), ...services.list(masterNamespace)]),
     clusterDomain: options.clusterDomain ?? defaultClusterDomain,
+    clusterDNS: options.clusterDNS ?? defaultClusterDNS,
+    resolvConf: options.resolvConf ?? defaultPodResolvConf(),
     nodeHostname: os.hostname(),
     canMount: options.canMount ?? (process.getuid?.() === 0 && process.platform === 'linux'),
     rootless: options.rootless ?? false,

@@ -30,9 +30,10 @@ import { serviceEnv } from './serviceEnv.ts';
 import type { StatusManager } from './statusManager.ts';
 import { withFallbackMessages } from './terminationMessage.ts';
 import { containerMounts, setUpVolumes, tearDownVolumes, type VolumeSources } from './volumes.ts';
+import { podDnsMounts, type DnsContext } from './dnsConfig.ts';
 import type { SyncResult } from './podWorkers.ts';
 
-export interface SyncContext extends Omit<VolumeSources, 'podIPs' | 'warn'> {
+export interface SyncContext extends Omit<VolumeSources, 'podIPs' | 'warn'>, DnsContext {
   client: Client;
   runtime: ContainerRuntime;
   rootDir: string;
@@ -284,7 +285,7 @@ async function startContainer(s: Starter, c: Container, attempt: number): Promis
       workingDir: c.workingDir,
       user,
       resources: containerResources(c),
-      mounts: containerMounts(c, s.volumePaths),
+      mounts: [...containerMounts(c, s.volumePaths), ...(await podDnsMounts(pod, c, s.podIPs, ctx, (reason, message) => ctx.recorder.event(pod, 'Warning', reason, message)))],
       tty: c.tty ?? false,
       stdin: c.stdin ?? false,
       stdinOnce: c.stdinOnce ?? false,

@@ -18,6 +18,8 @@ import { startNodeHeartbeat } from './nodeHeartbeat.ts';
 import { assignedPodCIDR } from './podCIDR.ts';
 import { startTunnelClient } from './tunnelClient.ts';
 import { startNodeRoutes } from './nodeRoutes.ts';
+import { startClusterDns } from '../../network/dns/clusterDns.ts';
+import { gatewayOf } from '../../runtime/process/podNetwork.ts';
 import { createResourceUsage } from '../kubelet/resourceUsage.ts';
 
 export interface RealNodeOptions {
@@ -90,11 +92,15 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     kubelet = await startKubelet({ client, informers, runtime: runtime!, nodeName, rootDir: kubeletDir, signal, hostIP, rootless: runtime!.mode === 'rootless' });
     // Routes to the pods of nodes on other machines (host-gw); a rootless node has no pod network.
     const routes = runtime!.mode === 'root' ? startNodeRoutes({ informers, nodeName, signal }) : undefined;
+    // The node's DNS server listens on its bridge's address (which must exist before the first pod).
+    await runtime!.ensureNetwork();
+    const net = runtime!.network;
+    const dns = await startClusterDns({ client, informers, nodeName, signal, listenAddress: net ? gatewayOf(net.podCIDR) : '127.0.0.1' });
     let stopped: Promise<void> | undefined;
     const stop = () =>
       (stopped ??= (async () => {
         routes?.stop();
-        await Promise.all([kubelet!.stop(), heartbeat.stop(), tunnel?.stop()]);
+        await Promise.all([kubelet!.stop(), dns.stop(), heartbeat.stop(), tunnel?.stop()]);
         kubeletServer.closeAllConnections();
         runtime!.close();
       })());

@@ -226,7 +226,7 @@ async function serveUpgrade(options: KubeletServerOptions, websockets: WebSocket
   if (r.kind === 'exec') return runExec(options.runtime, instance.containerId, url.searchParams.getAll('command'), streams, flags!.tty);
   const gone = new AbortController();
   socket.once('close', () => gone.abort());
-  return runAttach(instance.logPath, () => isRunning(options.runtime, instance.containerId), streams, flags!.tty, gone.signal);
+  return runAttach(options.runtime, instance.containerId, streams, gone.signal);
 }
 
 /** A path naming the pod's uid must name this pod (not an older one of the same name). */

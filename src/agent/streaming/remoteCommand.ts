@@ -8,7 +8,6 @@ import type { Duplex, Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ContainerRuntime } from '../../runtime/runtime.ts';
 import { CHANNEL, BASE64_CHANNEL, type Channels } from './channels.ts';
-import { readCriLog, waitForDrain } from './containerLogs.ts';
 import { SpdySession, type SpdyStream } from './spdy/session.ts';
 
 export interface StreamFlags {
@@ -149,23 +148,18 @@ export async function runExec(runtime: ContainerRuntime, containerId: string, ar
 }
 
 /**
- * Attaches to a running container. The process runtime keeps no handle on a container's stdio
- * beyond its log, so attach follows the log from now until the container exits; its stdin is
- * not reachable yet.
+ * Attaches to a running container: its stdin, and its output from now on, on the client's
+ * streams until the runtime's attach ends (the container exits, the client goes, or its stdin
+ * ends as the container's stdinOnce says).
  */
-export async function runAttach(logPath: string, running: () => Promise<boolean>, streams: CommandStreams, tty: boolean, signal: AbortSignal): Promise<void> {
-  if (streams.stdin) return streams.finish(internalErrorStatus('error attaching to container: attaching to stdin is not supported by the process runtime yet'));
+export async function runAttach(runtime: ContainerRuntime, containerId: string, streams: CommandStreams, signal: AbortSignal): Promise<void> {
+  let status = success;
   try {
-    for await (const records of readCriLog(logPath, { from: 'end', follow: true, running, signal })) {
-      for (const r of records) {
-        const target = tty || r.stream === 'stdout' ? streams.stdout : streams.stderr;
-        if (target && !target.write(r.partial ? r.text : Buffer.concat([r.text, Buffer.from('\n')]))) await waitForDrain(target, signal);
-      }
-    }
+    await runtime.attach(containerId, { stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr, resize: streams.resize, signal });
   } catch (err) {
-    return streams.finish(internalErrorStatus(`error attaching to container: ${(err as Error).message}`));
+    status = internalErrorStatus(`error attaching to container: ${(err as Error).message}`);
   }
-  await streams.finish(success);
+  await streams.finish(status);
 }
 
 /**

@@ -7,6 +7,14 @@
 // record the exit. The container itself goes through an init script that sets up what it
 // needs inside its namespaces (hostname, bind mounts, user) and then execs the argv.
 //
+// A container with stdin (or a terminal) reads a third FIFO, opened read-only for it. A
+// "keeper" process (double-forked, so it is no child of the shim; in its group and cgroups)
+// holds the FIFO's write end, so the container never reads EOF while no one is attached, nor
+// when the runtime restarts. A line on the keeper's control FIFO ends it (the runtime's
+// stdinOnce, or the shim once the container has exited): once the attached writers have gone
+// too, the container reads EOF. With a terminal the container runs under script(1), whose pty
+// merges stdout and stderr into the stdout FIFO.
+//
 // The wrappers between the shim and the container (nsenter, unshare) write their own errors
 // to a side file rather than the container's stderr, which the init script takes back from
 // fd 3; the shim copies them to the log afterwards. That also lets the shim see util-linux
@@ -15,15 +23,22 @@
 // and the shim records the 137 it stands for.
 
 import type { ContainerConfig } from '../runtime.ts';
+import { onTerminal } from './terminal.ts';
 
 const SHIM = [
-  'exitfile=$1; out=$2; err=$3; procs=$4; shift 4',
+  'exitfile=$1; out=$2; err=$3; in=$4; procs=$5; shift 5',
   'for f in $procs; do echo $$ > "$f" || exit 125; done',
   'exec 1<>"$out" 2<>"$err" </dev/null',
   'trap : TERM INT HUP',
+  'if [ -n "$in" ]; then',
+  '  exec 4<>"$in" 5<>"$in.keeper"',
+  '  ( (read -r _ <&5) </dev/null >/dev/null 2>&1 & )',
+  '  exec 4<&- <"$in"',
+  'fi',
   'side="$exitfile.wrappers"',
-  '"$@" 3>&2 2>"$side"',
+  '"$@" 3>&2 2>"$side" 5<&-',
   'code=$?',
+  '[ -z "$in" ] || echo >&5',
   'if [ "$code" = 1 ] && grep -q "sigprocmask unblock failed" "$side"; then code=137; else cat "$side" >&2; fi',
   'printf "%s %s\\n" "$code" "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" > "$exitfile.tmp" && mv "$exitfile.tmp" "$exitfile"',
 ].join('\n');
@@ -48,6 +63,8 @@ export interface LaunchPlan {
   exitFile: string;
   stdoutFifo: string;
   stderrFifo: string;
+  /** The container's stdin FIFO (its keeper's control FIFO is beside it, `<path>.keeper`); /dev/null without one. */
+  stdinFifo?: string;
   cgroupProcsFiles: string[];
   /** The init script's lines that mount the volumes in the container's mount namespace (mountPoints.ts). */
   volumeMounts: string[];
@@ -55,7 +72,16 @@ export interface LaunchPlan {
 
 /** The argv (for /bin/sh) that starts the shim for this container. */
 export function shimArgv(config: ContainerConfig, plan: LaunchPlan): string[] {
-  return ['-c', SHIM, 'skiff-shim', plan.exitFile, plan.stdoutFifo, plan.stderrFifo, plan.cgroupProcsFiles.join(' '), ...containerArgv(config, plan)];
+  const argv = containerArgv(config, plan);
+  // On a terminal, the wrappers' errors still go to the shim's side file and the init script
+  // still finds the container's stderr (now the pty) on fd 3.
+  const command = config.tty ? onTerminal(`${argv.map(quote).join(' ')} 3>&2 2>${quote(`${plan.exitFile}.wrappers`)}`) : argv;
+  return ['-c', SHIM, 'skiff-shim', plan.exitFile, plan.stdoutFifo, plan.stderrFifo, plan.stdinFifo ?? '', plan.cgroupProcsFiles.join(' '), ...command];
+}
+
+/** Whether the container reads a stdin FIFO: with stdin, and with a terminal (whose input must never end). */
+export function hasStdinFifo(config: ContainerConfig): boolean {
+  return config.stdin || config.tty;
 }
 
 function containerArgv(config: ContainerConfig, plan: LaunchPlan): string[] {

@@ -14,6 +14,7 @@ import { createProcessRuntime, type ProcessRuntime } from './processRuntime.ts';
 import { identify, isRunning } from './procStat.ts';
 import { openCriLog } from './criLog.ts';
 import { execWithResizes } from './testing/terminalResize.ts';
+import { attachToTerminal, attachWithoutStdin, attachWithStdinOnce, catThenSayClosed, echoThroughAttach, terminalLoop } from './testing/attach.ts';
 
 const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-process-'));
 const runtimes: ProcessRuntime[] = [];
@@ -142,6 +143,43 @@ test('exec with a terminal gets the client\'s size, and SIGWINCH with each chang
   assert.match(out, /size 40 100\r?\n/);
   assert.ok(out.includes('winch', out.indexOf('size 40 100')), `the later resize signals the command: ${out}`);
   await runtime.stopContainer(id, 0);
+});
+
+test('attach: a container\'s stdin takes each attach\'s input and stays open, across runtime instances', async () => {
+  // Its own dir, so the instances it opens never adopt the other tests' containers.
+  const dir = path.join(rootDir, 'attach-restart');
+  const first = createProcessRuntime({ rootDir: dir, mode: 'rootless' });
+  const pod = await first.runPodSandbox({ uid: `attach-${process.pid}`, name: 'a', namespace: 'default', hostname: 'a', hostNetwork: false, shareProcessNamespace: false });
+  const c = config('cat', ['cat'], { stdin: true });
+  const id = await run(pod, c, first);
+  await echoThroughAttach(first, id, 'hello');
+  first.close();
+  const second = createProcessRuntime({ rootDir: dir, mode: 'rootless' });
+  try {
+    await echoThroughAttach(second, id, 'again');
+    await until('both lines logged', () => /stdout F hello\n.*stdout F again\n/s.test(fs.readFileSync(c.logPath, 'utf8')));
+  } finally {
+    await second.removePodSandbox(pod);
+    second.close();
+  }
+});
+
+test('attach with stdinOnce: the end of the client\'s stdin closes the container\'s, its output goes on to the exit', async () => {
+  const id = await run(await sandbox(), config('once', catThenSayClosed, { stdin: true, stdinOnce: true }));
+  await attachWithStdinOnce(runtime, id);
+});
+
+test('a container with tty runs on a terminal, which an attach reaches and resizes', async () => {
+  const c = config('terminal', terminalLoop, { tty: true, stdin: true, stdinOnce: true });
+  const id = await run(await sandbox(), c);
+  await attachToTerminal(runtime, id, c.logPath);
+  await runtime.stopContainer(id, 0);
+});
+
+test('attach to a container without stdin drops the input and streams the output until the exit', async () => {
+  const flag = path.join(rootDir, 'release-attach');
+  const id = await run(await sandbox(), config('no-stdin', ['sh', '-c', `cat; while [ ! -e ${flag} ]; do sleep 0.02; done; echo released`]));
+  await attachWithoutStdin(runtime, id, () => fs.writeFileSync(flag, ''));
 });
 
 test('without root, pod IPs come from the loopback mirror of the podCIDR, so two nodes never share one', async () => {

@@ -20,7 +20,8 @@ import { promisify } from 'node:util';
 import type { ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, PodSandboxConfig, SandboxStatus } from '../runtime.ts';
 import { cgroupPids, cgroupProcsFiles, cgroupUsage, createCgroup, oomKills, removeCgroup } from './cgroups.ts';
 import type { CriLogOptions } from './criLog.ts';
-import { isLaunching, shimArgv } from './launch.ts';
+import { attachStreams } from './attach.ts';
+import { hasStdinFifo, isLaunching, quote, shimArgv } from './launch.ts';
 import { pumpLogs, type LogPump } from './logPump.ts';
 import { planMountPoints, volumeMountLines } from './mountPoints.ts';
 import { startPodHolder, stopPodHolder, type PodHolder } from './podHolder.ts';
@@ -55,6 +56,8 @@ export interface ProcessRuntime extends ContainerRuntime {
    * them) the reject routes, unless a sandbox still uses it. Resolves to whether it did.
    */
   cleanUpNode(): Promise<boolean>;
+  /** Root mode: the node's bridge (holding the podCIDR's gateway address) and its rules, made now rather than with the first pod. */
+  ensureNetwork(): Promise<void>;
 }
 
 interface SandboxRecord {
@@ -174,13 +177,16 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     return { id: s.id, uid: s.config.uid, name: s.config.name, namespace: s.config.namespace, state: s.state, ip: s.ip, createdAt: s.createdAt };
   }
 
-  /** The process holding the container's namespaces: the first descendant of the shim in another PID namespace. */
+  /**
+   * The process holding the container's namespaces: the first descendant of the shim in another
+   * PID namespace (without root, the shim's child: the container, or script(1) with a terminal).
+   */
   function containerPid(r: ContainerRecord): number | undefined {
     if (!r.shim || !isRunning(r.shim)) return undefined;
     const shimNs = readLink(`/proc/${r.shim.pid}/ns/pid`);
     let pid = r.shim.pid;
-    for (let depth = 0; depth < 4; depth++) {
-      const child = Number(readOr(`/proc/${pid}/task/${pid}/children`, '').trim().split(' ')[0]);
+    for (let depth = 0; depth < 5; depth++) {
+      const child = firstChild(pid);
       if (!child) return undefined;
       if (mode === 'rootless' || readLink(`/proc/${child}/ns/pid`) !== shimNs) return child;
       pid = child;
@@ -241,18 +247,21 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
     mode,
     network,
 
+    async ensureNetwork() {
+      if (!network) return;
+      networkReady ??= ensureNodeNetwork(network).then(
+        () => writeJson(networkFile, network),
+        (error: unknown) => {
+          networkReady = undefined;
+          throw error;
+        },
+      );
+      await networkReady;
+    },
+
     async runPodSandbox(config) {
       const id = randomBytes(16).toString('hex');
-      if (network && !config.hostNetwork) {
-        networkReady ??= ensureNodeNetwork(network).then(
-          () => writeJson(networkFile, network),
-          (error: unknown) => {
-            networkReady = undefined;
-            throw error;
-          },
-        );
-        await networkReady;
-      }
+      if (!config.hostNetwork) await this.ensureNetwork();
       // From reading the used addresses to writing the record nothing awaits, so concurrent
       // calls never pick the same address; the record is written before the slower setup.
       const used = new Set(allSandboxes().map((s) => s.ip));
@@ -308,7 +317,8 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       if (s.state !== 'ready') throw new Error(`pod sandbox ${sandboxId} is not ready`);
       const id = randomBytes(16).toString('hex');
       fs.mkdirSync(path.join(containerDir, id));
-      await run('mkfifo', ['-m', '600', containerFile(id, 'stdout'), containerFile(id, 'stderr')]);
+      const stdin = hasStdinFifo(config) ? [containerFile(id, 'stdin'), containerFile(id, 'stdin.keeper')] : [];
+      await run('mkfifo', ['-m', '600', containerFile(id, 'stdout'), containerFile(id, 'stderr'), ...stdin]);
       fs.mkdirSync(path.dirname(config.logPath), { recursive: true });
       const record: ContainerRecord = { id, sandboxId, config, state: 'created', createdAt: new Date().toISOString() };
       if (mode === 'root') createCgroup(containerCgroup(record), config.resources);
@@ -333,6 +343,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
           exitFile: containerFile(id, 'exit'),
           stdoutFifo: containerFile(id, 'stdout'),
           stderrFifo: containerFile(id, 'stderr'),
+          stdinFifo: hasStdinFifo(r.config) ? containerFile(id, 'stdin') : undefined,
           cgroupProcsFiles: mode === 'root' ? cgroupProcsFiles(containerCgroup(r)) : [],
           volumeMounts: volumeMountLines(r.config.mounts, mountPoints),
         }),
@@ -399,7 +410,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
         const chdir = ['/bin/sh', '-c', 'cd "$0" && exec "$@"', r.config.workingDir || '/'];
         command = ['nsenter', `--target=${pid}`, '--mount', '--uts', '--ipc', '--pid', '--net', '--', ...chdir, ...user, ...argv];
       }
-      if (execOptions.tty) command = onTerminal(command);
+      if (execOptions.tty) command = onTerminal(command.map(quote).join(' '));
       const child = spawn(command[0]!, command.slice(1), {
         cwd: mode === 'rootless' ? r.config.workingDir || undefined : undefined,
         env: containerEnv(r, s),
@@ -422,6 +433,23 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
         child.on('error', reject);
         child.on('close', (code, sig) => resolve(code ?? 128 + (sig ? os.constants.signals[sig] : 0)));
       });
+    },
+
+    async attach(containerId, attachOptions) {
+      const r = readContainer(containerId);
+      const pump = pumps.get(containerId);
+      if (!r || refresh(r).state !== 'running' || !r.shim || !pump) throw new Error(`container ${containerId} is not running`);
+      return attachStreams(
+        {
+          pump,
+          // A terminal without stdin has a FIFO too, which no attach writes to.
+          stdinFifo: r.config.stdin ? containerFile(containerId, 'stdin') : undefined,
+          stdinOnce: r.config.stdinOnce,
+          tty: r.config.tty,
+          terminalPid: r.config.tty ? firstChild(r.shim.pid) : undefined,
+        },
+        attachOptions,
+      );
     },
 
     async portForward(sandboxId, port) {
@@ -478,6 +506,11 @@ function processUsage(pid: number | undefined): Omit<ContainerStats, 'timestamp'
   const tickNanos = 1e9 / 100; // USER_HZ is 100 on Linux
   const pageSize = 4096;
   return { cpuUsageNanos: ticks * tickNanos, memoryWorkingSetBytes: Number(statm.split(' ')[1]) * pageSize };
+}
+
+/** The oldest child of a process (0 when it has none). */
+function firstChild(pid: number): number {
+  return Number(readOr(`/proc/${pid}/task/${pid}/children`, '').trim().split(' ')[0]);
 }
 
 function hostIp(): string {

@@ -1,13 +1,13 @@
-// exec with a terminal. util-linux script(1) runs the command on a new pty (no native module
-// needed); the client's sizes are set from outside with `stty -F` on the pty's slave. Setting
-// a size (TIOCSWINSZ) makes the kernel send SIGWINCH to the terminal's foreground process
-// group, so full-screen programs redraw. Both tools are in every Debian base system, and this
-// works alike as root (script runs nsenter, which keeps the pty) and without.
+// Terminals, for exec with a tty and for containers with `tty`. util-linux script(1) runs the
+// command on a new pty (no native module needed); the client's sizes are set from outside with
+// `stty -F` on the pty's slave. Setting a size (TIOCSWINSZ) makes the kernel send SIGWINCH to
+// the terminal's foreground process group, so full-screen programs redraw. Both tools are in
+// every Debian base system, and this works alike as root (script runs nsenter, which keeps the
+// pty) and without.
 
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
-import { quote } from './launch.ts';
 
 const run = promisify(execFile);
 
@@ -16,9 +16,9 @@ interface TerminalSize {
   height: number;
 }
 
-/** The command run on a new pty; script(1) exits with the command's code. */
-export function onTerminal(command: readonly string[]): string[] {
-  return ['script', '--quiet', '--return', '--flush', '--command', command.map(quote).join(' '), '/dev/null'];
+/** A shell command line run on a new pty; script(1) exits with the command's code. */
+export function onTerminal(commandLine: string): string[] {
+  return ['script', '--quiet', '--return', '--flush', '--command', commandLine, '/dev/null'];
 }
 
 /**

@@ -3,7 +3,7 @@
 // sets, stats from another, and sandboxes get loopback IPs.
 
 import { PassThrough, type Duplex } from 'node:stream';
-import type { ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecOptions, PodSandboxConfig, SandboxStatus } from '../../../runtime/runtime.ts';
+import type { AttachOptions, ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecOptions, PodSandboxConfig, SandboxStatus } from '../../../runtime/runtime.ts';
 
 export interface FakeContainer {
   status: ContainerStatus;
@@ -79,6 +79,10 @@ export class FakeRuntime implements ContainerRuntime {
     const c = this.#get(containerId);
     this.execs.push({ name: c.config.name, argv });
     return this.execHandler(c, argv);
+  }
+  /** Ends at once, as an attach to a container that exits. */
+  async attach(containerId: string, _options: AttachOptions): Promise<void> {
+    this.#get(containerId);
   }
   async portForward(): Promise<Duplex> {
     return new PassThrough();

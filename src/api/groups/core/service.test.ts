@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultService, keepAllocatedFields, portsString, service } from './service.ts';
+import { defaultService, keepAllocatedFields, portsString, prepareServiceUpdate, service } from './service.ts';
 
 const messages = (errs: { field: string; message: string }[]) => errs.map((e) => `${e.field}: ${e.message}`);
 const cell = (name: string, obj: any) => service.columns!.find((c) => c.name === name)!.cell(obj);
@@ -64,10 +64,11 @@ test('ports are required (unless headless or ExternalName) and named when severa
   ]);
 });
 
-test('type enum, node ports in range and not on ClusterIP services', () => {
+test('type enum, node ports unique per protocol and not on ClusterIP services (their range is the allocator\'s)', () => {
   assert.deepEqual(messages(service.validate!(svc({ type: 'Public', ports: [{ port: 80 }] }))).at(-1), 'spec.type: Unsupported value: "Public": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"');
-  assert.deepEqual(messages(service.validate!(svc({ type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] }))), [
-    'spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767',
+  assert.deepEqual(messages(service.validate!(svc({ type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] }))), []);
+  assert.deepEqual(messages(service.validate!(svc({ type: 'NodePort', ports: [{ name: 'a', port: 80, nodePort: 30080 }, { name: 'b', port: 81, nodePort: 30080 }] }))), [
+    'spec.ports[1].nodePort: Duplicate value: 30080',
   ]);
   assert.deepEqual(messages(service.validate!(svc({ ports: [{ port: 80, nodePort: 30080 }] }))), ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]);
 });
@@ -78,8 +79,8 @@ test('the cluster IP is immutable; an update that omits it keeps it', () => {
   assert.deepEqual(messages(service.validate!(moved, old)), ['spec.clusterIPs[0]: Invalid value: []string{"10.96.0.6"}: may not change once set']);
   const replaced: any = { metadata: { name: 'web' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } };
   const current = svc({ type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }], clusterIP: '10.96.0.5' });
-  keepAllocatedFields(replaced, current);
   defaultService(replaced);
+  keepAllocatedFields(replaced, current);
   assert.equal(replaced.spec.clusterIP, '10.96.0.5');
   assert.equal(replaced.spec.ports[0].nodePort, 30080);
   assert.deepEqual(service.validate!(replaced, current), []);
@@ -89,4 +90,49 @@ test('field selectors: spec.clusterIP and spec.type', () => {
   const s = svc({ clusterIP: 'None' });
   assert.equal(service.fieldSelectors!['spec.clusterIP'](s), 'None');
   assert.equal(service.fieldSelectors!['spec.type'](s), 'ClusterIP');
+});
+
+test('an update that changes only clusterIP changes clusterIPs with it (and is refused)', () => {
+  const old = svc({ ports: [{ port: 80 }], clusterIP: '10.96.0.5' });
+  const moved = svc({ ports: [{ port: 80 }], clusterIP: '10.96.0.5' });
+  moved.spec.clusterIP = '10.96.0.6';
+  prepareServiceUpdate(moved, old);
+  assert.deepEqual(moved.spec.clusterIPs, ['10.96.0.6']);
+  assert.deepEqual(messages(service.validate!(moved, old)), ['spec.clusterIPs[0]: Invalid value: []string{"10.96.0.6"}: may not change once set']);
+});
+
+test('switching type drops the fields the server filled in for the old type', () => {
+  const nodePort = svc({ type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, nodePort: 30080 }], clusterIP: '10.96.0.5' });
+  const toClusterIP = JSON.parse(JSON.stringify(nodePort));
+  toClusterIP.spec.type = 'ClusterIP';
+  defaultService(toClusterIP);
+  prepareServiceUpdate(toClusterIP, nodePort);
+  assert.equal(toClusterIP.spec.ports[0].nodePort, undefined);
+  assert.equal(toClusterIP.spec.externalTrafficPolicy, undefined);
+  assert.equal(toClusterIP.spec.clusterIP, '10.96.0.5');
+  assert.deepEqual(service.validate!(toClusterIP, nodePort), []);
+
+  const toExternalName = JSON.parse(JSON.stringify(nodePort));
+  toExternalName.spec.type = 'ExternalName';
+  toExternalName.spec.externalName = 'example.com';
+  defaultService(toExternalName);
+  prepareServiceUpdate(toExternalName, nodePort);
+  for (const field of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy']) assert.equal(toExternalName.spec[field], undefined, field);
+  assert.deepEqual(service.validate!(toExternalName, nodePort), []);
+
+  // A node port the client changed while switching is not dropped: validation names it.
+  const changed = JSON.parse(JSON.stringify(nodePort));
+  changed.spec.type = 'ClusterIP';
+  changed.spec.ports[0].nodePort = 30081;
+  defaultService(changed);
+  prepareServiceUpdate(changed, nodePort);
+  assert.equal(changed.spec.ports[0].nodePort, 30081);
+});
+
+test('an update keeps node ports by port name', () => {
+  const current = svc({ type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort: 30080 }, { name: 'https', port: 443, nodePort: 30443 }] });
+  const replaced: any = { metadata: { name: 'web' }, spec: { type: 'NodePort', ports: [{ name: 'https', port: 8443 }, { name: 'http', port: 80 }] } };
+  defaultService(replaced);
+  prepareServiceUpdate(replaced, current);
+  assert.deepEqual(replaced.spec.ports.map((p: any) => p.nodePort), [30443, 30080]);
 });

@@ -1,8 +1,9 @@
 // Service: a stable virtual IP (or DNS name) in front of a set of pods. Declared here: the
 // table (TYPE, CLUSTER-IP, EXTERNAL-IP, PORT(S)), defaults (SetDefaults_Service plus the IP
 // family fields the registry fills in) and ValidateService / ValidateServiceUpdate. Allocating
-// cluster IPs and node ports is the apiserver's; `keepAllocatedFields` carries them across
-// updates that leave them out, as upstream's registry does.
+// cluster IPs and node ports is the apiserver's (src/apiserver/serviceAllocation); on update
+// `prepareServiceUpdate` carries them across updates that leave them out and drops what a
+// type change no longer uses, as upstream's registry does.
 
 import { isIP } from 'node:net';
 import type { FieldError } from '../../../apiserver/errors.ts';
@@ -38,7 +39,7 @@ export const service: KindDeclaration = {
     'spec.type': (s) => s.spec?.type ?? '',
   },
   defaults: defaultService,
-  prepareForUpdate: keepAllocatedFields,
+  prepareForUpdate: prepareServiceUpdate,
   validate: (s, old) => [...(old ? validateServiceUpdate(s, old) : []), ...validateService(s)],
 };
 
@@ -97,45 +98,99 @@ export function defaultService(s: any): void {
 }
 
 // clusterIP and clusterIPs[0] are one value; families follow the address (single-stack
-// IPv4 unless the IP says otherwise). Headless services without selectors take every family.
+// IPv4 unless the IP says otherwise). Headless services without selectors take every family
+// (their endpoints may be of either), as upstream's registry gives them.
 function defaultIPFamilies(spec: any): void {
   if (spec.clusterIP && !spec.clusterIPs?.length) spec.clusterIPs = [spec.clusterIP];
   if (!spec.clusterIP && spec.clusterIPs?.length) spec.clusterIP = spec.clusterIPs[0];
   const selectorless = !spec.selector || Object.keys(spec.selector).length === 0;
-  spec.ipFamilyPolicy ??= isHeadless(spec) && selectorless ? 'RequireDualStack' : 'SingleStack';
+  const anyFamily = isHeadless(spec) && selectorless;
+  spec.ipFamilyPolicy ??= anyFamily ? 'RequireDualStack' : 'SingleStack';
   if (!spec.ipFamilies?.length) spec.ipFamilies = [isIP(spec.clusterIP ?? '') === 6 ? 'IPv6' : 'IPv4'];
+  if (anyFamily && spec.ipFamilyPolicy !== 'SingleStack' && spec.ipFamilies.length === 1) spec.ipFamilies.push(spec.ipFamilies[0] === 'IPv4' ? 'IPv6' : 'IPv4');
 }
 
 /**
+ * Upstream's update preparation: carry the allocated values a client left out, keep
+ * clusterIP and clusterIPs in step, and drop what the new type no longer uses. Runs on update
+ * (prepareForUpdate), after defaulting and before validation; the allocator then releases
+ * what was dropped once the update is stored.
+ */
+export function prepareServiceUpdate(next: any, current: any): void {
+  keepAllocatedFields(next, current);
+  normalizeClusterIPs(next, current);
+  dropTypeDependentFields(next, current);
+}
+
+const needsClusterIP = (spec: any) => spec.type !== 'ExternalName';
+const needsNodePorts = (spec: any) => spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+const needsHealthCheckNodePort = (spec: any) => spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
+const sameList = (a: unknown[] | undefined, b: unknown[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+
+/**
  * Upstream's patchAllocatedValues: an update that omits the allocated cluster IPs, node ports
- * or health check port keeps the current ones (so `kubectl replace` of a manifest works).
- * Runs on update (prepareForUpdate) before validation.
+ * (matched by port name) or health check port keeps the current ones, so re-applying the
+ * manifest a Service was created from works.
  */
 export function keepAllocatedFields(next: any, current: any): void {
   const spec = (next.spec ??= {});
   const was = current.spec ?? {};
-  const needsClusterIP = (sp: any) => (sp.type ?? 'ClusterIP') !== 'ExternalName';
   if (needsClusterIP(was) && needsClusterIP(spec)) {
     if (!spec.clusterIP && was.clusterIP) spec.clusterIP = was.clusterIP;
     if (!spec.clusterIPs?.length && was.clusterIPs?.length) spec.clusterIPs = [...was.clusterIPs];
   }
-  const needsNodePorts = (sp: any) => sp.type === 'NodePort' || (sp.type === 'LoadBalancer' && sp.allocateLoadBalancerNodePorts !== false);
   if (needsNodePorts(was) && needsNodePorts(spec)) {
+    const byName = new Map<string, number>((was.ports ?? []).map((p: any) => [p.name ?? '', p.nodePort]));
     for (const p of spec.ports ?? []) {
-      if (p.nodePort) continue;
-      const same = (was.ports ?? []).find((o: any) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
-      if (same?.nodePort) p.nodePort = same.nodePort;
+      if (!p.nodePort && byName.get(p.name ?? '')) p.nodePort = byName.get(p.name ?? '');
     }
   }
-  if (!spec.healthCheckNodePort && was.healthCheckNodePort && spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') {
+  if (needsHealthCheckNodePort(was) && needsHealthCheckNodePort(spec) && !spec.healthCheckNodePort && was.healthCheckNodePort) {
     spec.healthCheckNodePort = was.healthCheckNodePort;
   }
+}
+
+// Upstream's normalizeClusterIPs on update: clusterIP and clusterIPs[0] are one value, so a
+// client that changed or cleared only the singular field changes the plural one too.
+function normalizeClusterIPs(next: any, current: any): void {
+  const spec = next.spec;
+  const was = current.spec ?? {};
+  if (was.clusterIPs?.length && !spec.clusterIPs?.length && (was.clusterIP ?? '') === (spec.clusterIP ?? '')) spec.clusterIPs = [...was.clusterIPs];
+  if ((was.clusterIP ?? '') === (spec.clusterIP ?? '') || !sameList(was.clusterIPs, spec.clusterIPs)) return;
+  if (was.clusterIP && !spec.clusterIP) delete spec.clusterIPs;
+  else spec.clusterIPs = [spec.clusterIP];
+}
+
+// Upstream's dropTypeDependentFields: switching to a type that does not use a field the
+// server filled in (and the client left as it was) drops it; allocated values go back to
+// their pools once the update is stored.
+function dropTypeDependentFields(next: any, current: any): void {
+  const spec = next.spec;
+  const was = current.spec ?? {};
+  if (needsClusterIP(was) && !needsClusterIP(spec)) {
+    if (was.clusterIP === spec.clusterIP && sameList(was.clusterIPs, spec.clusterIPs)) {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+    }
+    if (sameList(was.ipFamilies, spec.ipFamilies)) delete spec.ipFamilies;
+    if (was.ipFamilyPolicy === spec.ipFamilyPolicy) delete spec.ipFamilyPolicy;
+  }
+  const nodePorts = (sp: any) => (sp.ports ?? []).map((p: any) => p.nodePort).filter(Boolean);
+  if (needsNodePorts(was) && !needsNodePorts(spec) && nodePorts(spec).every((port: number) => nodePorts(was).includes(port))) {
+    for (const p of spec.ports ?? []) delete p.nodePort;
+  }
+  if (needsHealthCheckNodePort(was) && !needsHealthCheckNodePort(spec) && was.healthCheckNodePort === spec.healthCheckNodePort) delete spec.healthCheckNodePort;
+  if (was.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+    if (spec.allocateLoadBalancerNodePorts !== undefined && spec.allocateLoadBalancerNodePorts === was.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if (spec.loadBalancerClass === was.loadBalancerClass) delete spec.loadBalancerClass;
+  }
+  if (externallyAccessible(was) && !externallyAccessible(spec) && was.externalTrafficPolicy === spec.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+  if (spec.type !== 'LoadBalancer' && next.status) next.status.loadBalancer = {};
 }
 
 // ---- Validation ----
 
 const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
-const nodePortRange = { min: 30000, max: 32767 };
 
 function validateService(s: any): FieldError[] {
   const spec = s.spec ?? {};
@@ -253,7 +308,8 @@ function validateClusterIPs(spec: any): FieldError[] {
   return errs;
 }
 
-// Node ports: unique per protocol, within the node port range (the allocator's rule upstream).
+// Node ports: unique per protocol. Whether they are within the node port range (and free) is
+// the allocator's to say, as upstream.
 function validateNodePorts(spec: any): FieldError[] {
   const errs: FieldError[] = [];
   const seenNodePorts = new Set<string>();
@@ -263,9 +319,6 @@ function validateNodePorts(spec: any): FieldError[] {
       const key = `${p.protocol}/${p.nodePort}`;
       if (seenNodePorts.has(key)) errs.push(duplicate(`spec.ports[${i}].nodePort`, p.nodePort));
       seenNodePorts.add(key);
-      if (spec.type !== 'ClusterIP' && (p.nodePort < nodePortRange.min || p.nodePort > nodePortRange.max)) {
-        errs.push(invalidValue(`spec.ports[${i}].nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${nodePortRange.min}-${nodePortRange.max}`));
-      }
     }
     const key = `${p.protocol}/${p.port}`;
     if (seenPorts.has(key)) errs.push(duplicate(`spec.ports[${i}]`, { port: p.port, protocol: p.protocol }));
