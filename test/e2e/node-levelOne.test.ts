@@ -81,8 +81,10 @@ test('kubectl logs, exec (-i, -it), cp and port-forward reach the pods', async (
   assert.equal(failed.code, 3, 'the exit code of the command is kubectl\'s');
   assert.equal((await server.ok(['exec', '-i', name, '--', 'cat'], { input: 'through stdin' })), 'through stdin');
 
-  // -it: kubectl on a terminal (script's pty, sized 40x100) gives the pod a terminal of that size.
-  const tty = await run('script', ['-qec', `stty rows 40 cols 100; ${kubectlBinary} exec -it ${name} -- sh -c 'tty >/dev/null && stty size'`, '/dev/null'], { env: { KUBECONFIG: server.kubeconfig } });
+  // -it: kubectl on a terminal (script's pty, sized 40x100) gives the pod a terminal of that
+  // size. The size follows the command's start (as with upstream runtimes): wait for it there.
+  const waitForSize = `tty >/dev/null && while [ "$(stty size)" = "0 0" ]; do sleep 0.05; done; stty size`;
+  const tty = await run('script', ['-qec', `stty rows 40 cols 100; ${kubectlBinary} exec -it ${name} -- sh -c '${waitForSize}'`, '/dev/null'], { env: { KUBECONFIG: server.kubeconfig } });
   assert.equal(tty.code, 0, tty.stdout + tty.stderr);
   assert.match(tty.stdout, /40 100\r?$/m);
 

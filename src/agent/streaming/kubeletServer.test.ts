@@ -1,5 +1,5 @@
 // The kubelet streaming server against the rootless process runtime (real processes), spoken to
-// as the apiserver's proxy would: exec over each WebSocket channel protocol, logs, port-forward
+// as the apiserver's proxy would: exec over each WebSocket channel protocol, attach, logs, port-forward
 // over WebSocket channels and plain SPDY, and upstream's errors.
 
 import { test, before, after } from 'node:test';
@@ -167,12 +167,24 @@ test('exec errors: an unknown pod, a container not running, no streams, an unkno
   await assert.rejects(connect('/exec/ns/box/wrong-uid/app?command=true&output=1', ['v5.channel.k8s.io']), /^Error: 404 pod not found$/);
 });
 
-test('attach cannot take stdin on the process runtime yet, and says so', async () => {
-  const s = await connect('/attach/ns/box/app?input=1&output=1', ['v5.channel.k8s.io']);
-  await s.closed;
-  const status = JSON.parse(text(s, 3));
-  assert.equal(status.reason, 'InternalError');
-  assert.match(status.message, /attaching to stdin is not supported/);
+test('attach over v5: the client\'s stdin is the container\'s, and with stdinOnce its end too; the output streams until the exit', async () => {
+  const sandboxId = instances.app!.latest!.sandboxId;
+  const logPath = join(dir, 'reader.log');
+  const argv = ['sh', '-c', 'read -r line; echo "got $line"; cat; echo "stdin closed" >&2'];
+  const id = await runtime.createContainer(sandboxId, { name: 'reader', argv, env: [], mounts: [], tty: false, stdin: true, stdinOnce: true, logPath, attempt: 0 });
+  await runtime.startContainer(id);
+  instances.reader = { latest: { containerId: id, sandboxId, logPath } };
+  try {
+    const s = await connect('/attach/ns/box/reader?input=1&output=1&error=1', ['v5.channel.k8s.io']);
+    s.ws.send(Buffer.from([0, ...Buffer.from('hello\n')]));
+    await waitFor(() => text(s, 1) === 'got hello\n', 5000, 'the reply on stdout');
+    s.ws.send(Buffer.from([255, 0]));
+    await s.closed;
+    assert.equal(text(s, 2), 'stdin closed\n');
+    assert.deepEqual(JSON.parse(text(s, 3)), { metadata: {}, status: 'Success' });
+  } finally {
+    delete instances.reader;
+  }
 });
 
 test('containerLogs: the log as text, and upstream\'s errors as plain text', async () => {

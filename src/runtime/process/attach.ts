@@ -75,11 +75,23 @@ export function closeStdin(stdinFifo: string): void {
   }
 }
 
-/** A non-blocking writer to the FIFO; undefined once it is closed for good or has no reader left. */
+/** Whether the container's stdin FIFO has a reader: the shim has opened it for the container. */
+export function stdinOpened(stdinFifo: string): boolean {
+  const fd = openWriteEnd(stdinFifo);
+  if (fd !== undefined) fs.closeSync(fd);
+  return fd !== undefined;
+}
+
+/** A non-blocking writer to the FIFO; undefined once it is closed for good or has no reader. */
 function openWriter(fifo: string): net.Socket | undefined {
+  const fd = openWriteEnd(fifo);
+  return fd === undefined ? undefined : new net.Socket({ fd, readable: false, writable: true });
+}
+
+function openWriteEnd(fifo: string): number | undefined {
   try {
-    return new net.Socket({ fd: fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK), readable: false, writable: true });
+    return fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
   } catch {
-    return undefined;
+    return undefined; // ENXIO without a reader, ENOENT once closed for good
   }
 }

@@ -89,7 +89,7 @@ function containerArgv(config: ContainerConfig, plan: LaunchPlan): string[] {
     'exec 2>&3 3>&-',
     ...plan.volumeMounts,
     `cd ${quote(config.workingDir || '/')} || exit 126`,
-    `exec ${userSwitch(config, plan).map(quote).join(' ')} "$@"`,
+    `exec ${[...ownSession(config, plan), ...userSwitch(config, plan)].map(quote).join(' ')} "$@"`,
   ];
   const initArgv = ['/bin/sh', '-c', init.join('\n'), INIT_NAME, ...config.argv];
   if (plan.mode === 'root') {
@@ -102,6 +102,16 @@ function containerArgv(config: ContainerConfig, plan: LaunchPlan): string[] {
   // Without root, bind mounts need a user namespace where we are root; the init script then
   // maps back to our own uid in a nested one, so the container sees who it really runs as.
   return config.mounts.length > 0 ? ['unshare', '--user', '--map-root-user', '--mount', '--propagation', 'private', '--', ...initArgv] : initArgv;
+}
+
+/**
+ * As root, a container on a terminal leads a session of its own with the pty as its controlling
+ * terminal (taken over, as root may), as runc's containers do: the session script(1) made is
+ * led by a process outside the container's PID namespace, where a shell's job control cannot
+ * hand the terminal back ("Cannot set tty process group").
+ */
+function ownSession(config: ContainerConfig, plan: LaunchPlan): string[] {
+  return plan.mode === 'root' && config.tty ? ['setsid', '--ctty', '--wait'] : [];
 }
 
 function userSwitch(config: ContainerConfig, plan: LaunchPlan): string[] {

@@ -148,19 +148,19 @@ test('exec with a terminal gets the client\'s size, and SIGWINCH with each chang
 test('attach: a container\'s stdin takes each attach\'s input and stays open, across runtime instances', async () => {
   // Its own dir, so the instances it opens never adopt the other tests' containers.
   const dir = path.join(rootDir, 'attach-restart');
-  const first = createProcessRuntime({ rootDir: dir, mode: 'rootless' });
-  const pod = await first.runPodSandbox({ uid: `attach-${process.pid}`, name: 'a', namespace: 'default', hostname: 'a', hostNetwork: false, shareProcessNamespace: false });
-  const c = config('cat', ['cat'], { stdin: true });
-  const id = await run(pod, c, first);
-  await echoThroughAttach(first, id, 'hello');
-  first.close();
-  const second = createProcessRuntime({ rootDir: dir, mode: 'rootless' });
+  const instances = [createProcessRuntime({ rootDir: dir, mode: 'rootless' })];
+  const pod = await instances[0]!.runPodSandbox({ uid: `attach-${process.pid}`, name: 'a', namespace: 'default', hostname: 'a', hostNetwork: false, shareProcessNamespace: false });
   try {
-    await echoThroughAttach(second, id, 'again');
+    const c = config('cat', ['cat'], { stdin: true });
+    const id = await run(pod, c, instances[0]);
+    await echoThroughAttach(instances[0]!, id, 'hello');
+    instances[0]!.close();
+    instances.push(createProcessRuntime({ rootDir: dir, mode: 'rootless' }));
+    await echoThroughAttach(instances[1]!, id, 'again');
     await until('both lines logged', () => /stdout F hello\n.*stdout F again\n/s.test(fs.readFileSync(c.logPath, 'utf8')));
   } finally {
-    await second.removePodSandbox(pod);
-    second.close();
+    await instances.at(-1)!.removePodSandbox(pod);
+    for (const instance of instances) instance.close();
   }
 });
 

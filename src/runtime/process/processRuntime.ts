@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import type { ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, PodSandboxConfig, SandboxStatus } from '../runtime.ts';
 import { cgroupPids, cgroupProcsFiles, cgroupUsage, createCgroup, oomKills, removeCgroup } from './cgroups.ts';
 import type { CriLogOptions } from './criLog.ts';
-import { attachStreams } from './attach.ts';
+import { attachStreams, stdinOpened } from './attach.ts';
 import { hasStdinFifo, isLaunching, quote, shimArgv } from './launch.ts';
 import { pumpLogs, type LogPump } from './logPump.ts';
 import { planMountPoints, volumeMountLines } from './mountPoints.ts';
@@ -360,9 +360,12 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       const started: ContainerRecord = { ...r, state: 'running', shim, startedAt: new Date().toISOString() };
       writeJson(containerFile(id), started);
       // As root, started means its init has set up its namespaces and mounts and run its
-      // command (exec and stop need its main process, and exec must see the mounts).
+      // command (exec and stop need its main process, and exec must see the mounts). With
+      // stdin, that the shim has opened it (an attach right away must have a reader to write to).
+      const stdinFifo = hasStdinFifo(r.config) ? containerFile(id, 'stdin') : undefined;
+      const ready = () => (mode === 'rootless' || commandStarted(started)) && (stdinFifo === undefined || stdinOpened(stdinFifo));
       const deadline = Date.now() + 5000;
-      while (mode === 'root' && !commandStarted(started) && isRunning(shim) && Date.now() < deadline) {
+      while (!ready() && isRunning(shim) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     },

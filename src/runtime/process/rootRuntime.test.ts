@@ -15,6 +15,7 @@ import { isCgroupV2, removeCgroup } from './cgroups.ts';
 import { createProcessRuntime, type ProcessRuntime } from './processRuntime.ts';
 import { netnsName, removeNodeNetwork } from './podNetwork.ts';
 import { execWithResizes } from './testing/terminalResize.ts';
+import { attachToTerminal, attachWithStdinOnce, catThenSayClosed, echoThroughAttach, terminalLoop } from './testing/attach.ts';
 
 const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
 const tag = (process.pid % 10000).toString().padStart(4, '0');
@@ -204,6 +205,20 @@ test('exec with a terminal in the container\'s namespaces, as its user, gets the
   assert.equal(code, 0, out);
   assert.match(out, /size 40 100\r?\n/);
   assert.ok(out.includes('winch', out.indexOf('size 40 100')), `the later resize signals the command: ${out}`);
+});
+
+test('attach reaches the stdin of a container in its namespaces, as its user; stdinOnce closes it; tty gives it a terminal', { skip: !isRoot }, async () => {
+  const pod = await sandbox();
+  const nobody = { uid: 65534, gid: 65534 };
+  const cat = await run(pod.id, config('rootCat', ['cat'], { stdin: true, user: nobody }));
+  await echoThroughAttach(rt(), cat, 'hello');
+  await echoThroughAttach(rt(), cat, 'again');
+  await attachWithStdinOnce(rt(), await run(pod.id, config('rootOnce', catThenSayClosed, { stdin: true, stdinOnce: true, user: nobody })));
+  const terminal = config('rootTerminal', terminalLoop, { tty: true, stdin: true, user: nobody });
+  const terminalId = await run(pod.id, terminal);
+  await attachToTerminal(rt(), terminalId, terminal.logPath);
+  await rt().stopContainer(terminalId, 0);
+  assert.equal((await rt().containerStatus(terminalId))?.exitCode, 137);
 });
 
 test('containers of a pod share its hostname and IPC; shareProcessNamespace shares PIDs', { skip: !isRoot }, async () => {
