@@ -1,5 +1,6 @@
 // The apiserver's core: one KindStorage per kind, and the write path every request and
-// in-process client goes through: naming, defaulting, validation, admission, managedFields.
+// in-process client goes through: naming, defaulting, validation, admission, managedFields,
+// and what objects take from shared pools (a Service's cluster IP and node ports).
 
 import type { Store } from '../store/store.ts';
 import type { AdmissionPlugin } from './admission.ts';

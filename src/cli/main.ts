@@ -3,12 +3,15 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CidrSet } from '../controllers/nodeIpam/cidrSet.ts';
+import { serviceNetwork, type ServiceNetwork } from '../apiserver/serviceAllocation/serviceNetwork.ts';
 
 const usage = `skiff: Kubernetes as one small program
 
 Usage:
   skiff server [--data-dir DIR] [--port 6443]   run the control plane and this machine's node
       [--disable-agent] [--node-name NAME] [--cluster-cidr 10.42.0.0/16] [--node-cidr-mask-size 24]
+      [--service-cidr 10.43.0.0/16] [--service-node-port-range 30000-32767] [--cluster-dns 10.43.0.10]
+      [--ingress-http-port 80] [--ingress-https-port 443] [--disable-ingress]
       [--node-monitor-grace-period 50s] [--node-eviction-rate 0.1]
       [--default-toleration-seconds 300] [--controllers '*,-name'] [--disable-scheduler]
   skiff up [--data-dir DIR] [--port 6443]       the one-command local cluster
@@ -37,6 +40,12 @@ async function main(argv: string[]): Promise<number> {
           'node-name': { type: 'string' },
           'cluster-cidr': { type: 'string', default: '10.42.0.0/16' },
           'node-cidr-mask-size': { type: 'string', default: '24' },
+          'service-cidr': { type: 'string', default: '10.43.0.0/16' },
+          'service-node-port-range': { type: 'string', default: '30000-32767' },
+          'cluster-dns': { type: 'string' },
+          'ingress-http-port': { type: 'string', default: '80' },
+          'ingress-https-port': { type: 'string', default: '443' },
+          'disable-ingress': { type: 'boolean', default: false },
           'node-monitor-grace-period': { type: 'string', default: '50s' },
           'node-monitor-period': { type: 'string', default: '5s' },
           'node-eviction-rate': { type: 'string', default: '0.1' },
@@ -46,8 +55,7 @@ async function main(argv: string[]): Promise<number> {
         },
         strict: true,
       });
-      const port = Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: not a port number: ${values.port}`);
+      const port = portNumber(values.port, '--port');
       if (values.datastore !== 'sqlite') throw new UsageError(`--datastore: only "sqlite" is available so far (etcd is on the roadmap)`);
       // Each command loads only its own modules: an agent carries no control plane.
       const { runServer } = await import('./server.ts');
@@ -64,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
         defaultTolerationSeconds: positiveNumber(values['default-toleration-seconds'], '--default-toleration-seconds'),
         controllerSelection: values.controllers,
         scheduler: !values['disable-scheduler'],
+        network: services(values['service-cidr'], values['service-node-port-range'], values['cluster-dns']),
+        ingress: values['disable-ingress'] ? undefined : { httpPort: portNumber(values['ingress-http-port'], '--ingress-http-port'), httpsPort: portNumber(values['ingress-https-port'], '--ingress-https-port') },
         agent: values['disable-agent'] ? undefined : { nodeName: values['node-name'] ?? hostname().toLowerCase() },
       });
       return 0;
@@ -97,6 +107,21 @@ function clusterCidr(cidr: string, maskText: string): { clusterCIDR: string; nod
     throw new UsageError(`--cluster-cidr ${cidr} / --node-cidr-mask-size ${maskText}: ${(err as Error).message}`);
   }
   return { clusterCIDR: cidr, nodeCIDRMaskSize: mask };
+}
+
+function portNumber(text: string, flag: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`${flag}: not a port number: ${text}`);
+  return port;
+}
+
+/** The Service address ranges (checked here, so a bad flag is a usage error). */
+function services(serviceCIDR: string, nodePortRange: string, clusterDNS: string | undefined): ServiceNetwork {
+  try {
+    return serviceNetwork({ serviceCIDR, nodePortRange, clusterDNS });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** "50s", "2m", "1h", "500ms" (Go durations as kube flags take them), or plain seconds. */

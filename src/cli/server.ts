@@ -21,6 +21,10 @@ import type { ControllerOptions } from '../controllers/controller.ts';
 import { startScheduler } from '../scheduler/scheduler.ts';
 import { createNodeAccess } from '../apiserver/nodeAccess.ts';
 import { ensureBuiltinRuntimeClasses } from '../api/groups/node/builtinRuntimeClasses.ts';
+import { ServiceAllocator } from '../apiserver/serviceAllocation/serviceAllocator.ts';
+import type { ServiceNetwork } from '../apiserver/serviceAllocation/serviceNetwork.ts';
+import { advertiseAddress, startBuiltinServices } from '../apiserver/builtinServices.ts';
+import { startIngressController } from '../network/ingress/ingressController.ts';
 import { formatJoinToken } from '../apiserver/joinToken.ts';
 import { createInformerFactory } from '../client/informer.ts';
 import { startRealNode, type RealNode } from '../agent/node/realNode.ts';
@@ -35,6 +39,10 @@ export interface ServerOptions {
   /** Which controllers run (upstream's --controllers syntax). */
   controllerSelection: string;
   scheduler: boolean;
+  /** Service addresses: ClusterIP range, NodePort range, cluster DNS address. */
+  network: ServiceNetwork;
+  /** The built-in Ingress controller's host ports (0: any free one), unless --disable-ingress. */
+  ingress?: { httpPort: number; httpsPort: number };
   /** The node this server's own agent runs (unless --disable-agent). */
   agent?: { nodeName: string };
 }
@@ -76,7 +84,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
       const runtimeClasses = core.storageFor('node.k8s.io', 'runtimeclasses');
       return runtimeClasses.cache.get(runtimeClasses.key(undefined, name));
     },
-  }));
+  }), [new ServiceAllocator(options.network)]);
   await core.start();
   const customResources = new CustomResources(core);
   await customResources.start();
@@ -95,6 +103,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
   }
   server.setReady(true);
   await ensureBuiltinRuntimeClasses(createInProcessClient(server, 'skiff-bootstrap'));
+  const stopBuiltinServices = await startBuiltinServices(createInProcessClient(server, 'kube-apiserver'), { network: options.network, apiserver: { address: advertiseAddress(options.host), port: server.port } });
 
   // The control loops run beside the apiserver, talking to it in-process, each under a lease.
   // The identity is kept per data dir (which one server holds at a time), so a restarted
@@ -113,8 +122,15 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
   console.log(`skiff: kubeconfig written to ${kubeconfigPath}`);
   console.log(`export KUBECONFIG=${kubeconfigPath}`);
 
+  // Off the readiness path (its default certificate takes ~100 ms). A port it cannot have
+  // (80 and 443 need root) is said once; the rest of the cluster runs on.
+  const ingress = options.ingress && (await startIngressController({ client: createInProcessClient(server, 'skiff-ingress'), host: options.host, ...options.ingress }).catch((err: Error) => {
+    console.error(`skiff: ingress not started: ${err.message} (use --ingress-http-port/--ingress-https-port, or --disable-ingress)`);
+    return undefined;
+  }));
+
   const agentStopping = new AbortController();
-  const agent = options.agent && (await startLocalAgent(server, dataDir, options.agent.nodeName, agentStopping.signal));
+  const agent = options.agent && (await startLocalAgent(server, dataDir, options.agent.nodeName, options.network.clusterDNS, agentStopping.signal));
   const unregisterAgent = agent && nodeAccess.tunnels.register(agent.nodeName, agent.dialKubelet);
 
   await new Promise<void>((resolveStop) => {
@@ -125,9 +141,10 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
       console.log(`skiff: ${signal} received, shutting down`);
       server.setReady(false);
       agentStopping.abort();
+      stopBuiltinServices();
       await agent?.stop();
       unregisterAgent?.();
-      await Promise.all([controllerManager?.stop(), scheduler?.stop()]);
+      await Promise.all([controllerManager?.stop(), scheduler?.stop(), ingress?.stop()]);
       // Tunnels are upgraded sockets: closing them lets the server finish closing.
       await Promise.all([server.close(), nodeAccess.stop()]);
       customResources.stop();
@@ -145,11 +162,11 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
  * The server's own node: the kubelet on the process runtime, talking to the apiserver
  * in-process and reached by it without a tunnel. Its state is in DIR/agent.
  */
-async function startLocalAgent(server: ApiServer, dataDir: string, nodeName: string, signal: AbortSignal): Promise<RealNode & { stop(): Promise<void> }> {
+async function startLocalAgent(server: ApiServer, dataDir: string, nodeName: string, clusterDNS: string, signal: AbortSignal): Promise<RealNode & { stop(): Promise<void> }> {
   const started = performance.now();
   const client = createInProcessClient(server, `node:${nodeName}`);
   const informers = createInformerFactory(client);
-  const node = await startRealNode({ client, informers, nodeName, dataDir: join(dataDir, 'agent'), labels: {}, taints: [], signal });
+  const node = await startRealNode({ client, informers, nodeName, dataDir: join(dataDir, 'agent'), labels: {}, taints: [], clusterDNS, signal });
   console.log(`skiff: node ${nodeName} registered (podCIDR ${node.podCIDR}, ${node.mode} runtime) in ${Math.round(performance.now() - started)} ms`);
   return {
     ...node,

@@ -73,7 +73,8 @@ export class SkiffServer {
   }
 
   static async #start(dataDir: string | undefined, port: number, args: string[], cidrLease?: CidrLease): Promise<SkiffServer> {
-    const server = new SkiffServer(dataDir ?? (await mkdtemp(join(tmpdir(), 'skiff-e2e-'))), args);
+    // Servers run side by side: the ingress takes free ports (tests read them from the output).
+    const server = new SkiffServer(dataDir ?? (await mkdtemp(join(tmpdir(), 'skiff-e2e-'))), ['--ingress-http-port', '0', '--ingress-https-port', '0', ...args]);
     server.#cidrLease = cidrLease;
     try {
       await server.restart(port);

@@ -115,7 +115,7 @@ test('when the second machine stops, its pods are rescheduled onto the first', a
   await stopSecondMachine();
   const moved = await waitFor(async () => {
     const pods = await getJson<{ items: Pod[] }>(server, ['pods', '-l', 'app=moving']);
-    return pods.items.find((p) => p.spec?.nodeName !== second && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    return pods.items.find((p) => p.spec?.nodeName !== second && !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
   }, 60_000, 'a replacement Ready on the first node');
   assert.notEqual(moved.metadata!.name, placed!.metadata!.name);
   const node = await getJson<Node>(server, ['node', second]);

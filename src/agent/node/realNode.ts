@@ -36,6 +36,8 @@ export interface RealNodeOptions {
    * process) the apiserver reaches the kubelet through dialKubelet instead.
    */
   tunnel?: { server: string; token: string; ca?: string };
+  /** The cluster DNS Service's address pods' resolv.conf names (default 10.43.0.10). */
+  clusterDNS?: string;
 }
 
 export interface RealNode {
@@ -89,7 +91,7 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
       facts: async () => readHostFacts(dataDir, (await startRuntime()).version),
     });
     const hostIP = heartbeat.node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-    kubelet = await startKubelet({ client, informers, runtime: runtime!, nodeName, rootDir: kubeletDir, signal, hostIP, rootless: runtime!.mode === 'rootless' });
+    kubelet = await startKubelet({ client, informers, runtime: runtime!, nodeName, rootDir: kubeletDir, signal, hostIP, rootless: runtime!.mode === 'rootless', clusterDNS: options.clusterDNS ? [options.clusterDNS] : undefined });
     // Routes to the pods of nodes on other machines (host-gw); a rootless node has no pod network.
     const routes = runtime!.mode === 'root' ? startNodeRoutes({ informers, nodeName, signal }) : undefined;
     // The node's DNS server listens on its bridge's address (which must exist before the first pod).

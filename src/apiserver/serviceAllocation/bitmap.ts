@@ -2,6 +2,8 @@
 // each free or taken. As upstream's allocators since KEP-3070/3668, the range has a lower
 // "static" band that dynamic allocation uses only once the upper band is full, so values
 // people pick by hand (the DNS service's tenth address, a well-known node port) stay free.
+// Each taken slot remembers its holder, so a release by anyone else (a Service that claimed
+// an address another one holds) frees nothing.
 
 /** Why a value could not be taken; its message is the one upstream's allocators give. */
 export class AllocationError extends Error {}
@@ -13,6 +15,7 @@ export class AllocationBitmap {
   /** Slots below this index form the static band. */
   readonly staticBand: number;
   readonly #taken: Uint8Array;
+  readonly #holders = new Map<number, string>();
   #count = 0;
 
   constructor(size: number, staticBand: number) {
@@ -29,26 +32,28 @@ export class AllocationBitmap {
     return this.#taken[slot] === 1;
   }
 
-  /** Takes the slot; false if it was taken already. */
-  take(slot: number): boolean {
+  /** Takes the slot for holder; false if it was taken already. */
+  take(slot: number, holder: string): boolean {
     if (this.#taken[slot]) return false;
     this.#taken[slot] = 1;
+    this.#holders.set(slot, holder);
     this.#count++;
     return true;
   }
 
   /** A random free slot of the upper band, else of the static band (taken); undefined when full. */
-  takeNext(): number | undefined {
+  takeNext(holder: string): number | undefined {
     if (this.#count >= this.size) return undefined;
     const slot = this.#scan(this.staticBand, this.size) ?? this.#scan(0, this.staticBand);
-    if (slot !== undefined) this.take(slot);
+    if (slot !== undefined) this.take(slot, holder);
     return slot;
   }
 
-  /** Frees the slot (a free one stays free). */
-  release(slot: number): void {
-    if (!this.#taken[slot]) return;
+  /** Frees the slot if holder holds it (a free one stays free). */
+  release(slot: number, holder: string): void {
+    if (!this.#taken[slot] || this.#holders.get(slot) !== holder) return;
     this.#taken[slot] = 0;
+    this.#holders.delete(slot);
     this.#count--;
   }
 

@@ -51,10 +51,10 @@ export class IpAllocator {
     return slot !== undefined && this.#bitmap.has(slot);
   }
 
-  /** Takes ip, or throws an AllocationError worded as upstream's (not in range, already allocated). */
-  allocate(ip: string): void {
+  /** Takes ip for holder, or throws an AllocationError worded as upstream's (not in range, already allocated). */
+  allocate(ip: string, holder: string): void {
     this.check(ip);
-    this.#bitmap.take(this.#slot(ip)!);
+    this.#bitmap.take(this.#slot(ip)!, holder);
   }
 
   /** Throws what allocate(ip) would, without taking it. */
@@ -64,17 +64,17 @@ export class IpAllocator {
     if (this.#bitmap.has(slot)) throw new AllocationError('provided IP is already allocated');
   }
 
-  /** Takes a free address; throws when the range is full. */
-  allocateNext(): string {
-    const slot = this.#bitmap.takeNext();
+  /** Takes a free address for holder; throws when the range is full. */
+  allocateNext(holder: string): string {
+    const slot = this.#bitmap.takeNext(holder);
     if (slot === undefined) throw new AllocationError(rangeFull);
     return formatIPv4(this.#network + 1 + slot);
   }
 
-  /** Gives ip back; one outside the range or free already is ignored. */
-  release(ip: string): void {
+  /** Gives ip back if holder holds it; one outside the range, free, or held by another is ignored. */
+  release(ip: string, holder: string): void {
     const slot = this.#slot(ip);
-    if (slot !== undefined) this.#bitmap.release(slot);
+    if (slot !== undefined) this.#bitmap.release(slot, holder);
   }
 
   #slot(ip: string): number | undefined {

@@ -13,14 +13,14 @@ test('node port ranges as --service-node-port-range takes them', () => {
 test('ports come from the range; requested ones must be in it and free, worded as upstream', () => {
   const ports = new PortAllocator(parsePortRange('30000-30009'));
   assert.equal(ports.range, '30000-30009');
-  ports.allocate(30005);
-  assert.throws(() => ports.allocate(30005), { message: 'provided port is already allocated' });
-  assert.throws(() => ports.allocate(80), { message: 'provided port is not in the valid range. The range of valid ports is 30000-30009' });
-  const rest = Array.from({ length: 9 }, () => ports.allocateNext());
+  ports.allocate(30005, 'a');
+  assert.throws(() => ports.allocate(30005, 'a'), { message: 'provided port is already allocated' });
+  assert.throws(() => ports.allocate(80, 'a'), { message: 'provided port is not in the valid range. The range of valid ports is 30000-30009' });
+  const rest = Array.from({ length: 9 }, () => ports.allocateNext('a'));
   assert.ok(rest.every((p) => p >= 30000 && p <= 30009 && p !== 30005));
   assert.equal(new Set(rest).size, 9);
-  assert.throws(() => ports.allocateNext(), { message: 'range is full' });
-  ports.release(30005);
+  assert.throws(() => ports.allocateNext('a'), { message: 'range is full' });
+  ports.release(30005, 'a');
   assert.equal(ports.has(30005), false);
-  assert.equal(ports.allocateNext(), 30005);
+  assert.equal(ports.allocateNext('a'), 30005);
 });

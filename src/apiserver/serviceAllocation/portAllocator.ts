@@ -45,10 +45,10 @@ export class PortAllocator {
     return this.contains(port) && this.#bitmap.has(port - this.#base);
   }
 
-  /** Takes port, or throws an AllocationError worded as upstream's (not in range, already allocated). */
-  allocate(port: number): void {
+  /** Takes port for holder, or throws an AllocationError worded as upstream's (not in range, already allocated). */
+  allocate(port: number, holder: string): void {
     this.check(port);
-    this.#bitmap.take(port - this.#base);
+    this.#bitmap.take(port - this.#base, holder);
   }
 
   /** Throws what allocate(port) would, without taking it. */
@@ -57,15 +57,15 @@ export class PortAllocator {
     if (this.#bitmap.has(port - this.#base)) throw new AllocationError('provided port is already allocated');
   }
 
-  /** Takes a free port; throws when the range is full. */
-  allocateNext(): number {
-    const slot = this.#bitmap.takeNext();
+  /** Takes a free port for holder; throws when the range is full. */
+  allocateNext(holder: string): number {
+    const slot = this.#bitmap.takeNext(holder);
     if (slot === undefined) throw new AllocationError(rangeFull);
     return this.#base + slot;
   }
 
-  /** Gives port back; one outside the range or free already is ignored. */
-  release(port: number): void {
-    if (this.contains(port)) this.#bitmap.release(port - this.#base);
+  /** Gives port back if holder holds it; one outside the range, free, or held by another is ignored. */
+  release(port: number, holder: string): void {
+    if (this.contains(port)) this.#bitmap.release(port - this.#base, holder);
   }
 }

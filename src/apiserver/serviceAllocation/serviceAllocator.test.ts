@@ -201,7 +201,7 @@ test('after a restart the pools are rebuilt from the stored Services, and what c
   const held = (await services.get('default', 'plain')) as any;
   // A second Service with the same address, written behind the allocator's back (as a bad restore would).
   const clash = svc('clash', { clusterIP: held.spec.clusterIP, clusterIPs: [held.spec.clusterIP] });
-  await store.create(services.key('default', 'clash'), JSON.stringify({ ...clash, metadata: { name: 'clash', namespace: 'default', uid: 'x' } }));
+  await store.create(services.key('default', 'clash'), JSON.stringify({ ...clash, metadata: { name: 'clash', namespace: 'default', uid: 'x', creationTimestamp: '2999-01-01T00:00:00Z' } }));
   core.stop();
   const warnings: string[] = [];
   await startCore((message) => warnings.push(message));

@@ -36,25 +36,28 @@ export class ServiceAllocator implements PoolAllocator {
   }
 
   restore(services: KubeObject[]): void {
-    for (const svc of services) {
+    // Of Services claiming the same value, the oldest keeps it.
+    const oldestFirst = [...services].sort((x, y) => (x.metadata?.creationTimestamp ?? '').localeCompare(y.metadata?.creationTimestamp ?? ''));
+    for (const svc of oldestFirst) {
       const spec = specOf(svc);
       const name = `${svc.metadata?.namespace}/${svc.metadata?.name}`;
+      const holder = holderOf(svc);
       for (const ip of holdsClusterIPs(spec) ? clusterIPsOf(spec) : []) {
         if (!this.ips.contains(ip)) this.#warn(`service ${name}: cluster IP ${ip} is not within the service CIDR ${this.ips.cidr}; please recreate the service`);
         else if (this.ips.has(ip)) this.#warn(`service ${name}: cluster IP ${ip} was assigned to more than one service; please recreate the service`);
-        else this.ips.allocate(ip);
+        else this.ips.allocate(ip, holder);
       }
       for (const port of nodePortsHeld(spec)) {
         if (!this.nodePorts.contains(port)) this.#warn(`service ${name}: node port ${port} is not within the port range ${this.nodePorts.range}; please recreate the service`);
         else if (this.nodePorts.has(port)) this.#warn(`service ${name}: node port ${port} was assigned to more than one service; please recreate the service`);
-        else this.nodePorts.allocate(port);
+        else this.nodePorts.allocate(port, holder);
       }
     }
   }
 
   create(svc: KubeObject, dryRun: boolean): Allocation {
     const spec = specOf(svc);
-    const txn = new Transaction(this, svc.metadata?.name ?? '', dryRun);
+    const txn = new Transaction(this, svc.metadata?.name ?? '', holderOf(svc), dryRun);
     try {
       this.#checkFamilies(spec, txn.name);
       if (spec.type !== 'ExternalName') txn.takeClusterIP(spec);
@@ -70,7 +73,7 @@ export class ServiceAllocator implements PoolAllocator {
   update(next: KubeObject, current: KubeObject, dryRun: boolean): Allocation {
     const spec = specOf(next);
     const was = specOf(current);
-    const txn = new Transaction(this, next.metadata?.name ?? '', dryRun);
+    const txn = new Transaction(this, next.metadata?.name ?? '', holderOf(current), dryRun);
     try {
       this.#checkFamilies(spec, txn.name);
       const hadIP = holdsClusterIPs(was) && clusterIPsOf(was).length > 0;
@@ -93,8 +96,9 @@ export class ServiceAllocator implements PoolAllocator {
 
   release(svc: KubeObject): void {
     const spec = specOf(svc);
-    if (holdsClusterIPs(spec)) for (const ip of clusterIPsOf(spec)) this.ips.release(ip);
-    for (const port of nodePortsHeld(spec)) this.nodePorts.release(port);
+    const holder = holderOf(svc);
+    if (holdsClusterIPs(spec)) for (const ip of clusterIPsOf(spec)) this.ips.release(ip, holder);
+    for (const port of nodePortsHeld(spec)) this.nodePorts.release(port, holder);
   }
 
   /**
@@ -124,6 +128,8 @@ export class ServiceAllocator implements PoolAllocator {
  */
 class Transaction implements Allocation {
   readonly name: string;
+  /** The Service's uid: what it takes is held in its name, so only it can give it back. */
+  readonly #holder: string;
   readonly #pools: ServiceAllocator;
   readonly #dryRun: boolean;
   readonly #taken = { ips: [] as string[], ports: [] as number[] };
@@ -131,9 +137,10 @@ class Transaction implements Allocation {
   #done = false;
   #placeholderPort = 32768;
 
-  constructor(pools: ServiceAllocator, name: string, dryRun: boolean) {
+  constructor(pools: ServiceAllocator, name: string, holder: string, dryRun: boolean) {
     this.#pools = pools;
     this.name = name;
+    this.#holder = holder;
     this.#dryRun = dryRun;
   }
 
@@ -141,15 +148,15 @@ class Transaction implements Allocation {
     if (this.#done) return;
     this.#done = true;
     if (this.#dryRun) return;
-    for (const ip of this.#released.ips) this.#pools.ips.release(ip);
-    for (const port of this.#released.ports) this.#pools.nodePorts.release(port);
+    for (const ip of this.#released.ips) this.#pools.ips.release(ip, this.#holder);
+    for (const port of this.#released.ports) this.#pools.nodePorts.release(port, this.#holder);
   }
 
   revert(): void {
     if (this.#done) return;
     this.#done = true;
-    for (const ip of this.#taken.ips) this.#pools.ips.release(ip);
-    for (const port of this.#taken.ports) this.#pools.nodePorts.release(port);
+    for (const ip of this.#taken.ips) this.#pools.ips.release(ip, this.#holder);
+    for (const port of this.#taken.ports) this.#pools.nodePorts.release(port, this.#holder);
   }
 
   releaseOnCommit(ips: string[], ports: number[]): void {
@@ -166,14 +173,14 @@ class Transaction implements Allocation {
     if (requested) {
       try {
         if (this.#dryRun) ips.check(requested);
-        else ips.allocate(requested);
+        else ips.allocate(requested, this.#holder);
       } catch (err) {
         if (!(err instanceof AllocationError)) throw err;
         throw invalid('Service', '', this.name, [invalidValue('spec.clusterIPs', spec.clusterIPs ?? [requested], `failed to allocate IP ${requested}: ${err.message}`)]);
       }
       ip = requested;
     } else {
-      ip = this.#dryRun ? ips.networkAddress : this.#next(() => ips.allocateNext(), 'failed to allocate a serviceIP');
+      ip = this.#dryRun ? ips.networkAddress : this.#next(() => ips.allocateNext(this.#holder), 'failed to allocate a serviceIP');
     }
     if (!this.#dryRun) this.#taken.ips.push(ip);
     spec.clusterIP = ip;
@@ -222,7 +229,7 @@ class Transaction implements Allocation {
     const nodePorts = this.#pools.nodePorts;
     try {
       if (this.#dryRun) nodePorts.check(port);
-      else nodePorts.allocate(port);
+      else nodePorts.allocate(port, this.#holder);
     } catch (err) {
       if (!(err instanceof AllocationError)) throw err;
       throw failure(err.message);
@@ -232,7 +239,7 @@ class Transaction implements Allocation {
 
   #nextPort(failure: string): number {
     if (this.#dryRun) return ++this.#placeholderPort;
-    const port = this.#next(() => this.#pools.nodePorts.allocateNext(), failure);
+    const port = this.#next(() => this.#pools.nodePorts.allocateNext(this.#holder), failure);
     this.#taken.ports.push(port);
     return port;
   }
@@ -249,6 +256,7 @@ class Transaction implements Allocation {
 }
 
 const specOf = (svc: KubeObject): any => ((svc as any).spec ??= {});
+const holderOf = (svc: KubeObject) => svc.metadata?.uid ?? `${svc.metadata?.namespace}/${svc.metadata?.name}`;
 const isHeadless = (spec: any) => spec.clusterIP === 'None' || spec.clusterIPs?.[0] === 'None';
 const isSelectorless = (spec: any) => !spec.selector || Object.keys(spec.selector).length === 0;
 const allocatesNodePorts = (type: string | undefined) => type === 'NodePort' || type === 'LoadBalancer';

@@ -53,6 +53,16 @@ after(async () => {
 /** A fake pod: answers with its name, the path and the headers it got; /stream answers in two parts; /ws is a websocket echo. */
 async function startPod(name: string): Promise<void> {
   const pod = createServer((req, res) => {
+    if (req.url === '/echo') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      req.pipe(res);
+      return;
+    }
+    if (req.url === '/truncated') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
+      res.write('only part', () => res.destroy());
+      return;
+    }
     if (req.url === '/stream') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('first;');
@@ -106,6 +116,9 @@ function get(host: string, url: string, headers: Record<string, string> = {}): P
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, json: res.headers['content-type'] === 'application/json' ? JSON.parse(body) : undefined }));
+      res.on('close', () => {
+        if (!res.complete) reject(new Error(`response cut short after ${JSON.stringify(body)}`));
+      });
     });
     req.on('error', reject);
     req.end();
@@ -197,6 +210,25 @@ test('a response streams through as the backend writes it', async () => {
   assert.equal(await firstPart, 'first;', 'the first part arrives while the backend still holds the response open');
   streamGates.shift()!();
   assert.equal(await done, 'first;second');
+});
+
+test('a request body streams to the backend; a response cut short stays cut short', async () => {
+  const echoed = await new Promise<string>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: ingress.httpPort, method: 'POST', path: '/echo', headers: { host: 'site.example.com', 'transfer-encoding': 'chunked' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        body += chunk;
+        // The backend echoes each part before the request ends: nothing is buffered on the way.
+        if (body === 'one;') req.end('two');
+      });
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.write('one;');
+  });
+  assert.equal(echoed, 'one;two');
+  await assert.rejects(get('site.example.com', '/truncated'), /response cut short after "only part"/);
 });
 
 test('a websocket upgrade goes through to the backend', async () => {

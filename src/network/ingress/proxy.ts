@@ -31,7 +31,14 @@ const connectTimeoutMs = 5_000;
 const maxTries = 3;
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
+/** The endpoints a request has been sent to, and how many times. */
+interface Tries {
+  tried: Set<Endpoint>;
+  attempts: number;
+}
+
 const errorBodies: Record<number, string> = {
+  400: '400 Bad Request\n',
   404: '404 page not found\n',
   502: '502 Bad Gateway\n',
   503: '503 Service Unavailable\n',
@@ -42,19 +49,28 @@ export function createProxy(options: ProxyOptions): Proxy {
     request(req, res) {
       const backend = routeRequest(options.table(), req.headers.host, req.url ?? '/');
       if (!backend?.endpoints.length) return respond(res, backend ? 503 : 404);
-      forwardRequest(options, req, res, backend, new Set());
+      // A request node's client refuses to send must not take the ingress down.
+      try {
+        forwardRequest(options, req, res, backend, { tried: new Set(), attempts: 0 });
+      } catch {
+        respond(res, 400);
+      }
     },
     upgrade(req, socket, head) {
       socket.on('error', () => socket.destroy());
       const backend = routeRequest(options.table(), req.headers.host, req.url ?? '/');
       if (!backend?.endpoints.length) return respondRaw(socket, backend ? 503 : 404);
-      forwardUpgrade(options, req, socket, head, backend, new Set());
+      try {
+        forwardUpgrade(options, req, socket, head, backend, { tried: new Set(), attempts: 0 });
+      } catch {
+        respondRaw(socket, 400);
+      }
     },
   };
 }
 
-function forwardRequest(options: ProxyOptions, req: IncomingMessage, res: ServerResponse, backend: Backend, tried: Set<Endpoint>): void {
-  const endpoint = pickEndpoint(backend, tried);
+function forwardRequest(options: ProxyOptions, req: IncomingMessage, res: ServerResponse, backend: Backend, tries: Tries): void {
+  const endpoint = pickEndpoint(backend, tries);
   const upstream = httpRequest({
     host: endpoint.host,
     port: endpoint.port,
@@ -74,7 +90,10 @@ function forwardRequest(options: ProxyOptions, req: IncomingMessage, res: Server
   upstream.once('response', (response) => {
     res.writeHead(response.statusCode ?? 502, response.statusMessage, downstreamResponseHeaders(response.headers));
     response.pipe(res);
-    response.once('error', () => res.destroy());
+    // A backend gone mid-body: the client must not take the truncated body for the whole.
+    response.once('close', () => {
+      if (!response.complete) res.destroy();
+    });
   });
   upstream.once('error', (err) => {
     res.off('close', abandon);
@@ -82,14 +101,14 @@ function forwardRequest(options: ProxyOptions, req: IncomingMessage, res: Server
     if (res.headersSent) return void res.destroy();
     if (res.destroyed) return;
     const safe = !connection.connected || (idempotentMethods.has(req.method ?? '') && !hasBody(req));
-    if (safe && canRetry(backend, tried)) return forwardRequest(options, req, res, backend, tried);
+    if (safe && canRetry(backend, tries)) return forwardRequest(options, req, res, backend, tries);
     console.error(`skiff: ingress: ${backend.name} (${endpoint.host}:${endpoint.port}): ${err.message}`);
     respond(res, 502);
   });
 }
 
-function forwardUpgrade(options: ProxyOptions, req: IncomingMessage, socket: Duplex, head: Buffer, backend: Backend, tried: Set<Endpoint>): void {
-  const endpoint = pickEndpoint(backend, tried);
+function forwardUpgrade(options: ProxyOptions, req: IncomingMessage, socket: Duplex, head: Buffer, backend: Backend, tries: Tries): void {
+  const endpoint = pickEndpoint(backend, tries);
   const upstream = httpRequest({
     host: endpoint.host,
     port: endpoint.port,
@@ -117,14 +136,14 @@ function forwardUpgrade(options: ProxyOptions, req: IncomingMessage, socket: Dup
   upstream.once('error', (err) => {
     socket.off('close', abandon);
     if (socket.destroyed) return;
-    if (!connection.connected && canRetry(backend, tried)) return forwardUpgrade(options, req, socket, head, backend, tried);
+    if (!connection.connected && canRetry(backend, tries)) return forwardUpgrade(options, req, socket, head, backend, tries);
     console.error(`skiff: ingress: ${backend.name} (${endpoint.host}:${endpoint.port}): ${err.message}`);
     respondRaw(socket, 502);
   });
 }
 
 /** Round-robin over the backend's endpoints, passing over those already tried while any is left. */
-function pickEndpoint(backend: Backend, tried: Set<Endpoint>): Endpoint {
+function pickEndpoint(backend: Backend, { tried }: Tries): Endpoint {
   const { endpoints } = backend;
   let endpoint = endpoints[backend.next % endpoints.length]!;
   for (let i = 0; i < endpoints.length && tried.has(endpoint); i++) {
@@ -136,9 +155,9 @@ function pickEndpoint(backend: Backend, tried: Set<Endpoint>): Endpoint {
   return endpoint;
 }
 
-function canRetry(backend: Backend, tried: Set<Endpoint>): boolean {
+function canRetry(backend: Backend, tries: Tries): boolean {
   // One endpoint gets a second try: a kept-alive connection may have been closed under us.
-  return tried.size < Math.min(maxTries, Math.max(2, backend.endpoints.length));
+  return ++tries.attempts < Math.min(maxTries, Math.max(2, backend.endpoints.length));
 }
 
 /**
@@ -198,6 +217,6 @@ function respond(res: ServerResponse, status: number): void {
 
 function respondRaw(socket: Duplex, status: number): void {
   const body = errorBodies[status]!;
-  const reason = { 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' }[status];
+  const reason = { 400: 'Bad Request', 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Unavailable' }[status];
   socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }

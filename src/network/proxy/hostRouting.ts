@@ -49,8 +49,8 @@ export async function ensureHostRouting(routing: HostRouting): Promise<void> {
 }
 
 /** Removes this node's rule and table, and the shared reply rule when no other proxy table is left. */
-export async function removeHostRouting(routing: HostRouting): Promise<void> {
-  const table = String(routing.table);
+export async function removeHostRouting(routeTable: number): Promise<void> {
+  const table = String(routeTable);
   await tolerating(/No such|Cannot find/, 'rule', 'del', 'pref', serviceRoutePref, 'lookup', table);
   await tolerating(/No such|Cannot find/, 'route', 'flush', 'table', table);
   if (!(await otherProxyTables())) await tolerating(/No such|Cannot find/, 'rule', 'del', 'pref', replyPref, 'fwmark', replyMark);
