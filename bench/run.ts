@@ -6,8 +6,9 @@ import { benchScheduler } from './scheduler.ts';
 import { benchLoop } from './loop.ts';
 import { benchNode } from './node.ts';
 import { benchIngress } from './ingress.ts';
+import { benchProxy } from './proxy.ts';
 
-const benches: Record<string, () => Promise<void>> = { api: benchApi, scheduler: benchScheduler, loop: benchLoop, node: benchNode, ingress: benchIngress };
+const benches: Record<string, () => Promise<void>> = { api: benchApi, scheduler: benchScheduler, loop: benchLoop, node: benchNode, ingress: benchIngress, proxy: benchProxy };
 const chosen = process.argv.slice(2);
 for (const [name, bench] of Object.entries(benches)) {
   if (chosen.length > 0 && !chosen.includes(name)) continue;

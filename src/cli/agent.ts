@@ -32,6 +32,8 @@ export const agentUsage = `Usage:
   --node-capacity k=v,...      simulated capacity over the default (cpu=8,memory=32Gi,pods=110)
   --start-delay-ms N           simulated pods stay ContainerCreating this long
   --node-lease-duration-seconds N   lease duration; renewed every N/4 s (default 40)
+  --service-cidr CIDR          the cluster's Service range, as the server's --service-cidr (default 10.43.0.0/16)
+  --cluster-dns IP             the cluster DNS address pods use, as the server's --cluster-dns (default 10.43.0.10)
 `;
 
 const taintEffects = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
@@ -77,6 +79,8 @@ export async function runAgent(argv: string[]): Promise<number> {
         labels: options.labels,
         taints: options.taints,
         leaseDurationSeconds: options.leaseDurationSeconds,
+        serviceCIDR: options.serviceCIDR,
+        clusterDNS: options.clusterDNS,
         signal: stopping.signal,
         tunnel: token ? { server, token, ca } : undefined,
       });
@@ -140,6 +144,8 @@ interface AgentOptions {
   taints: Taint[];
   capacity: Record<string, string>;
   startDelayMs: number | undefined;
+  serviceCIDR: string | undefined;
+  clusterDNS: string | undefined;
   leaseDurationSeconds: number | undefined;
 }
 
@@ -159,6 +165,8 @@ function parseOptions(argv: string[]): AgentOptions {
       'node-capacity': { type: 'string' },
       'start-delay-ms': { type: 'string' },
       'node-lease-duration-seconds': { type: 'string' },
+      'service-cidr': { type: 'string' },
+      'cluster-dns': { type: 'string' },
     },
     strict: true,
   });
@@ -187,6 +195,8 @@ function parseOptions(argv: string[]): AgentOptions {
     taints: parseTaints(values['node-taints'] ?? ''),
     capacity: parseLabels(values['node-capacity'] ?? '', '--node-capacity'),
     startDelayMs: values['start-delay-ms'] === undefined ? undefined : positiveInteger('--start-delay-ms', values['start-delay-ms'], 0),
+    serviceCIDR: values['service-cidr'],
+    clusterDNS: values['cluster-dns'],
     leaseDurationSeconds: values['node-lease-duration-seconds'] === undefined ? undefined : positiveInteger('--node-lease-duration-seconds', values['node-lease-duration-seconds']),
   };
 }

@@ -1,7 +1,8 @@
 // `skiff killall`: stops every pod a node of this data dir runs and removes what the runtime
-// made for them (processes, network namespaces, veths, cgroups, the node's bridge). An agent
-// that stops leaves its containers running for the next one to adopt (k3s does the same);
-// this is how a machine is cleaned up for good (k3s-killall.sh).
+// made for them (processes, network namespaces, veths, cgroups, the node's bridge) and the
+// node's service proxy table and routing. An agent that stops leaves its containers running
+// for the next one to adopt (k3s does the same); this is how a machine is cleaned up for good
+// (k3s-killall.sh).
 
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createProcessRuntime } from '../runtime/process/processRuntime.ts';
 import { cgroupProcsFiles } from '../runtime/process/cgroups.ts';
+import { removeServiceProxy } from '../network/proxy/proxyCleanup.ts';
 
 export const killallUsage = `Usage:
   skiff killall [--data-dir DIR]
@@ -34,6 +36,8 @@ export async function runKillall(argv: string[]): Promise<number> {
       await runtime.stopPodSandbox(sandbox.id);
       await runtime.removePodSandbox(sandbox.id);
     }
+    // The node's service proxy table and routing (made as root, where the node has a pod network).
+    if (runtime.network) await removeServiceProxy(runtime.network);
     await runtime.cleanUpNode();
     removeParentCgroupIfUnused();
     console.log(`skiff killall: removed ${sandboxes.length} pod${sandboxes.length === 1 ? '' : 's'} of ${runtimeDir}`);

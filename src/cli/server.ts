@@ -130,7 +130,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
   }));
 
   const agentStopping = new AbortController();
-  const agent = options.agent && (await startLocalAgent(server, dataDir, options.agent.nodeName, options.network.clusterDNS, agentStopping.signal));
+  const agent = options.agent && (await startLocalAgent(server, dataDir, options.agent.nodeName, options.network, agentStopping.signal));
   const unregisterAgent = agent && nodeAccess.tunnels.register(agent.nodeName, agent.dialKubelet);
 
   await new Promise<void>((resolveStop) => {
@@ -162,11 +162,11 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
  * The server's own node: the kubelet on the process runtime, talking to the apiserver
  * in-process and reached by it without a tunnel. Its state is in DIR/agent.
  */
-async function startLocalAgent(server: ApiServer, dataDir: string, nodeName: string, clusterDNS: string, signal: AbortSignal): Promise<RealNode & { stop(): Promise<void> }> {
+async function startLocalAgent(server: ApiServer, dataDir: string, nodeName: string, network: ServiceNetwork, signal: AbortSignal): Promise<RealNode & { stop(): Promise<void> }> {
   const started = performance.now();
   const client = createInProcessClient(server, `node:${nodeName}`);
   const informers = createInformerFactory(client);
-  const node = await startRealNode({ client, informers, nodeName, dataDir: join(dataDir, 'agent'), labels: {}, taints: [], clusterDNS, signal });
+  const node = await startRealNode({ client, informers, nodeName, dataDir: join(dataDir, 'agent'), labels: {}, taints: [], clusterDNS: network.clusterDNS, serviceCIDR: network.serviceCIDR, signal });
   console.log(`skiff: node ${nodeName} registered (podCIDR ${node.podCIDR}, ${node.mode} runtime) in ${Math.round(performance.now() - started)} ms`);
   return {
     ...node,

@@ -11,6 +11,7 @@ import { serviceAccountController } from './serviceAccount/serviceAccountControl
 import { nodeLifecycleController } from './nodeLifecycle/nodeLifecycleController.ts';
 import { taintEvictionController } from './taintEviction/taintEvictionController.ts';
 import { nodeIpamController } from './nodeIpam/nodeIpamController.ts';
+import { serviceLBController } from './serviceLB/serviceLBController.ts';
 
 export const allControllers: Controller[] = [
   replicaSetController,
@@ -23,6 +24,7 @@ export const allControllers: Controller[] = [
   nodeLifecycleController,
   taintEvictionController,
   nodeIpamController,
+  serviceLBController,
 ];
 
 /** A controller's name in --controllers: "replicaset" for "replicaset-controller". */

@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { killOnExit, run, skiffMain, SkiffServer, waitFor } from './harness.ts';
 import { getJson } from './agents.ts';
-import { createProcessRuntime } from '../../src/runtime/process/processRuntime.ts';
-import { netnsName, removeNodeNetwork } from '../../src/runtime/process/podNetwork.ts';
-import { cgroupProcsFiles, removeCgroup } from '../../src/runtime/process/cgroups.ts';
+import { netnsName } from '../../src/runtime/process/podNetwork.ts';
+import { cgroupProcsFiles } from '../../src/runtime/process/cgroups.ts';
 import { isRunning, type ProcessIdentity } from '../../src/runtime/process/procStat.ts';
 
 const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
@@ -25,15 +24,10 @@ let server: SkiffServer;
 let dataDir: string;
 let agent: ChildProcess;
 let agentOutput = '';
-/** Root mode: whether the node bridge was there before (else it is ours to remove). */
-let bridgeExisted = false;
 /** As the server assigned it. */
 let podCIDR: string | undefined;
-let cgroupExisted = false;
 
 before(async () => {
-  bridgeExisted = isRoot && (await run('ip', ['link', 'show', 'skiff0'])).code === 0;
-  cgroupExisted = cgroupProcsFiles('skiff').some((f) => existsSync(f));
   server = await SkiffServer.startWithAgent(['--disable-agent']); // a pod range of its own; the test joins its agent
   dataDir = await mkdtemp(join(tmpdir(), 'skiff-agent-'));
   await startAgent();
@@ -45,7 +39,7 @@ async function startAgent(): Promise<void> {
   agentOutput = '';
   agent = spawn(process.execPath, [
     skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token,
-    '--ca-file', join(server.dataDir, 'ca.crt'), '--node-name', nodeName, '--data-dir', dataDir,
+    '--ca-file', join(server.dataDir, 'ca.crt'), '--node-name', nodeName, '--data-dir', dataDir, ...server.agentArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(agent);
   const child = agent;
@@ -90,15 +84,9 @@ function shims(): ProcessIdentity[] {
 after(async () => {
   if (agent) await stopAgent('SIGKILL');
   if (dataDir) {
-    // Leftovers of a failed test: the runtime's own teardown (processes, netns, veth, cgroups).
-    const runtime = createProcessRuntime({ rootDir: join(dataDir, 'runtime'), mode: 'auto', podCIDR });
-    for (const sandbox of await runtime.listPodSandboxes()) {
-      await runtime.stopPodSandbox(sandbox.id);
-      await runtime.removePodSandbox(sandbox.id);
-    }
-    runtime.close();
-    if (isRoot && !bridgeExisted) await removeNodeNetwork(runtime.network!);
-    if (isRoot && !cgroupExisted) removeCgroup('skiff'); // the runtime's parent cgroup, empty by now
+    // Leftovers of a failed test: the node's pods, namespaces, interfaces and cgroups.
+    const cleanup = await run(process.execPath, [skiffMain, 'killall', '--data-dir', dataDir]);
+    assert.equal(cleanup.code, 0, cleanup.stderr);
     await rm(dataDir, { recursive: true, force: true });
   }
   await server?.stop();

@@ -64,7 +64,7 @@ export class SkiffServer {
   static async startWithAgent(args: string[] = []): Promise<SkiffServer> {
     const lease = leaseClusterCidr();
     try {
-      const server = await SkiffServer.#start(undefined, 0, ['--cluster-cidr', lease.cidr, ...args], lease);
+      const server = await SkiffServer.#start(undefined, 0, ['--cluster-cidr', lease.cidr, '--service-cidr', lease.serviceCIDR, ...args], lease);
       return server;
     } catch (err) {
       lease.release();
@@ -102,6 +102,13 @@ export class SkiffServer {
     }, 30_000, 'the kubeconfig to appear');
     const config = await readFile(this.kubeconfig, 'utf8');
     this.port = Number(/server: https:\/\/127\.0\.0\.1:(\d+)/.exec(config)![1]);
+  }
+
+  /** Flags a real agent joining this server needs for its Service range (leased ones; else none). */
+  get agentArgs(): string[] {
+    if (!this.#cidrLease) return [];
+    const dns = this.#cidrLease.serviceCIDR.replace(/\.0\/\d+$/, '.10');
+    return ['--service-cidr', this.#cidrLease.serviceCIDR, '--cluster-dns', dns];
   }
 
   /** The server process's pid (undefined once it has exited). */
@@ -199,14 +206,16 @@ export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number,
 
 interface CidrLease {
   cidr: string;
+  /** Its own service range too: the host reaching a ClusterIP must mean one cluster. */
+  serviceCIDR: string;
   release(): void;
 }
 
-/** One of the sixteen /20s of 10.42/16, held through a lock file naming this process. */
+/** One of the sixteen /20s of 10.42/16 (and of 10.43/16 for Services), held through a lock file naming this process. */
 function leaseClusterCidr(): CidrLease {
   for (let i = 0; i < 16; i++) {
     const lock = tryPidLock(join(tmpdir(), `skiff-e2e-cidr-${i}.lock`));
-    if ('release' in lock) return { cidr: `10.42.${i * 16}.0/20`, release: lock.release };
+    if ('release' in lock) return { cidr: `10.42.${i * 16}.0/20`, serviceCIDR: `10.43.${i * 16}.0/20`, release: lock.release };
   }
   throw new Error('all sixteen test cluster CIDRs are in use');
 }

@@ -77,7 +77,7 @@ const fetchFrom = (pod: string, ip: string) =>
 test('a second agent joins with the server address and the join token alone', async () => {
   const token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
   assert.match(token, /^K10[0-9a-f]{64}::/, 'the token pins the CA');
-  agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', second, '--data-dir', agentDir, '--node-labels', 'machine=second'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', second, '--data-dir', agentDir, ...server.agentArgs, '--node-labels', 'machine=second'], { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(agent);
   const child = agent;
   child.stdout!.on('data', (d) => (agentOutput += d));

@@ -19,6 +19,7 @@ import { assignedPodCIDR } from './podCIDR.ts';
 import { startTunnelClient } from './tunnelClient.ts';
 import { startNodeRoutes } from './nodeRoutes.ts';
 import { startClusterDns } from '../../network/dns/clusterDns.ts';
+import { startServiceProxy } from '../../network/proxy/serviceProxy.ts';
 import { gatewayOf } from '../../runtime/process/podNetwork.ts';
 import { createResourceUsage } from '../kubelet/resourceUsage.ts';
 
@@ -38,6 +39,8 @@ export interface RealNodeOptions {
   tunnel?: { server: string; token: string; ca?: string };
   /** The cluster DNS Service's address pods' resolv.conf names (default 10.43.0.10). */
   clusterDNS?: string;
+  /** The Service range the node's proxy serves (default 10.43.0.0/16). */
+  serviceCIDR?: string;
 }
 
 export interface RealNode {
@@ -97,12 +100,13 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
     // The node's DNS server listens on its bridge's address (which must exist before the first pod).
     await runtime!.ensureNetwork();
     const net = runtime!.network;
+    const proxy = startServiceProxy({ informers, nodeName, signal, client, network: net, serviceCIDR: options.serviceCIDR });
     const dns = await startClusterDns({ client, informers, nodeName, signal, listenAddress: net ? gatewayOf(net.podCIDR) : '127.0.0.1' });
     let stopped: Promise<void> | undefined;
     const stop = () =>
       (stopped ??= (async () => {
         routes?.stop();
-        await Promise.all([kubelet!.stop(), dns.stop(), heartbeat.stop(), tunnel?.stop()]);
+        await Promise.all([kubelet!.stop(), dns.stop(), proxy.stop(), heartbeat.stop(), tunnel?.stop()]);
         kubeletServer.closeAllConnections();
         runtime!.close();
       })());

@@ -42,7 +42,7 @@ const endpointNames = (slices: EndpointSliceObject[]) => slices.flatMap((s) => s
 test('a selector service gets Endpoints and EndpointSlices of its pods, named ports resolved per pod', async () => {
   await bed.client.create(types.services, {
     metadata: { name: 'web', namespace: ns, labels: { tier: 'front' } },
-    spec: { selector: { app: 'web' }, clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    spec: { selector: { app: 'web' }, clusterIP: '10.43.0.20', ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
   });
   await runningPod('ready', '10.1.0.1', true);
   await runningPod('unready', '10.1.0.2', false);

@@ -31,7 +31,7 @@ const podPorts = new Map<string, number>();
 const streamGates: (() => void)[] = [];
 
 before(async () => {
-  server = await SkiffServer.start(undefined, 0, withoutControlLoops);
+  server = await SkiffServer.start(undefined, 0, [...withoutControlLoops, '--disable-ingress']); // this test runs its own controller
   client = createHttpClient(loadKubeconfig(server.kubeconfig));
   for (const name of ['web-1', 'web-2', 'api', 'wild', 'fallback', 'other']) await startPod(name);
   ingress = await startIngressController({ client, httpPort: 0, httpsPort: 0, host: '127.0.0.1' });

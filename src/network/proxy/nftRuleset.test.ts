@@ -1,13 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { renderRuleset, type RulesetNetwork } from './nftRuleset.ts';
+import { changesText, fullText, renderRuleset, type RulesetNetwork } from './nftRuleset.ts';
 import { servicePortsOf } from './servicePorts.ts';
 import { service, slice } from './testing/serviceObjects.ts';
 import type { EndpointSlice, Service } from '../../api/objects.ts';
 
 const net: RulesetNetwork = { table: 'skiff-proxy-test', bridge: 'skf0a2a0000', masqueradeAddress: '10.42.0.1', serviceCIDR: '10.43.0.0/16', masqueradeBridged: false };
-const render = (services: Service[], slices: EndpointSlice[], network = net) => renderRuleset(servicePortsOf(services, slices, { name: 'self', internalIP: '192.0.2.2' }), network);
+const rulesetOf = (services: Service[], slices: EndpointSlice[], network = net) => renderRuleset(servicePortsOf(services, slices, { name: 'self', internalIP: '192.0.2.2' }), network);
+const render = (services: Service[], slices: EndpointSlice[], network = net) => {
+  const ruleset = rulesetOf(services, slices, network);
+  return { ...ruleset, text: fullText(ruleset) };
+};
 /** The rules of one chain, in order. */
 const rulesOf = (text: string, chain: string) => text.split('\n').filter((l) => l.startsWith(`add rule ip ${net.table} ${chain} `)).map((l) => l.slice(`add rule ip ${net.table} ${chain} `.length));
 const elementsOf = (text: string, map: string) => /add element ip \S+ (\S+) \{ (.*) \}/.exec(text.split('\n').find((l) => l.startsWith(`add element ip ${net.table} ${map} `)) ?? '')?.[2]?.split(', ') ?? [];
@@ -25,6 +29,7 @@ test('a ClusterIP leads to a random choice among its endpoints, each a DNAT of i
     'meta l4proto tcp dnat to 10.42.1.2:8080',
   ]);
   assert.ok(chains.has('endpoint-default/web/tcp/http__10.42.0.2/8080'));
+  assert.match(text, /^flush map ip skiff-proxy-test cluster-ips$/m, 'a full sync rewrites the maps');
   assert.deepEqual(rulesOf(text, 'nat-postrouting').at(-1), 'snat to 10.42.0.1 fully-random');
   // ClusterIPs are taken from this node's pods (prerouting) and from the host (output).
   assert.deepEqual(rulesOf(text, 'nat-prerouting')[0], 'iifname "skf0a2a0000" ip daddr . meta l4proto . th dport vmap @cluster-ips');
@@ -41,7 +46,7 @@ test('no endpoint anywhere is a reject; none on this node for a Local policy, a 
   assert.deepEqual(elementsOf(text, 'allocated-cluster-ips'), ['10.43.0.11', '10.43.0.12']);
   assert.deepEqual(rulesOf(text, 'cluster-ips-check'), [
     'ip daddr . meta l4proto . th dport vmap @no-endpoint-cluster-ips',
-    'ip daddr @allocated-cluster-ips reject',
+    'ip daddr @allocated-cluster-ips goto reject-chain',
     'ip daddr 10.43.0.0/16 drop',
   ]);
 });
@@ -91,7 +96,33 @@ test('without br_netfilter, pod traffic to endpoints on this node is masqueraded
 
 test('nft accepts the ruleset', { skip: !isRoot && 'needs root' }, () => {
   const spec = { type: 'NodePort' as const, externalTrafficPolicy: 'Local' as const, sessionAffinity: 'ClientIP' as const, sessionAffinityConfig: { clientIP: { timeoutSeconds: 10 } }, ports: [{ name: 'http', port: 80, nodePort: 30001, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }] };
-  const { text } = render([service('web', '10.43.0.10', spec), service('empty', '10.43.0.11')], [slice('web', [{ ip: '10.42.0.2' }, { ip: '10.42.1.2', node: 'other' }])]);
+  const first = rulesetOf([service('web', '10.43.0.10', spec), service('empty', '10.43.0.11')], [slice('web', [{ ip: '10.42.0.2' }, { ip: '10.42.1.2', node: 'other' }])]);
+  const next = rulesetOf([service('web', '10.43.0.10', spec), service('empty', '10.43.0.11')], [slice('web', [{ ip: '10.42.0.2' }]), slice('empty', [{ ip: '10.42.0.5' }])]);
   // Check mode: parsed and validated by the kernel, nothing applied.
-  execFileSync('nft', ['-c', '-f', '-'], { input: `add table ip ${net.table}\n${text}` });
+  execFileSync('nft', ['-c', '-f', '-'], { input: `add table ip ${net.table}\n${fullText(first)}` });
+  execFileSync('nft', ['-c', '-f', '-'], { input: `add table ip ${net.table}\n${fullText(first)}${changesText(first, next)}` });
+});
+
+test('an address and port two Services claim goes to the first by namespace and name', () => {
+  const lb = (name: string, clusterIP: string) => service(name, clusterIP, { type: 'LoadBalancer', ports: [{ name: 'http', port: 80, nodePort: 30000 + Number(clusterIP.split('.')[3]), protocol: 'TCP' }] });
+  const { text } = render([lb('b', '10.43.0.2'), lb('a', '10.43.0.1')], [slice('a', [{ ip: '10.42.0.2' }]), slice('b', [{ ip: '10.42.0.3' }])]);
+  assert.deepEqual(elementsOf(text, 'external-ips'), ['192.0.2.2 . tcp . 80 : goto external-default/a/tcp/http']);
+});
+
+test('a sync after a change writes only what changed', () => {
+  const before = rulesetOf([service('web', '10.43.0.10'), service('api', '10.43.0.11')], [slice('web', [{ ip: '10.42.0.2' }, { ip: '10.42.0.3' }]), slice('api', [{ ip: '10.42.0.4' }])]);
+  const after = rulesetOf([service('web', '10.43.0.10'), service('api', '10.43.0.11')], [slice('web', [{ ip: '10.42.0.2' }]), slice('api', [{ ip: '10.42.0.4' }])]);
+  const lines = changesText(before, after).split('\n').filter((l) => l && !l.startsWith('add chain ip skiff-proxy-test ') && !/^add (map|set) /.test(l));
+  assert.deepEqual(lines, [
+    'flush chain ip skiff-proxy-test service-default/web/tcp/http',
+    'add rule ip skiff-proxy-test service-default/web/tcp/http ip daddr 10.43.0.10 meta l4proto tcp th dport 80 iifname != "skf0a2a0000" jump mark-for-masquerade',
+    'add rule ip skiff-proxy-test service-default/web/tcp/http numgen random mod 1 vmap { 0 : goto endpoint-default/web/tcp/http__10.42.0.2/8080 }',
+    'flush chain ip skiff-proxy-test endpoint-default/web/tcp/http__10.42.0.3/8080',
+  ]);
+  const emptied = rulesetOf([service('web', '10.43.0.10'), service('api', '10.43.0.11')], [slice('api', [{ ip: '10.42.0.4' }])]);
+  const mapLines = changesText(after, emptied).split('\n').filter((l) => l.includes('element'));
+  assert.deepEqual(mapLines, [
+    'delete element ip skiff-proxy-test cluster-ips { 10.43.0.10 . tcp . 80 }',
+    'add element ip skiff-proxy-test no-endpoint-cluster-ips { 10.43.0.10 . tcp . 80 : goto reject-chain }',
+  ]);
 });

@@ -3,7 +3,8 @@
 // port, a chain per endpoint doing the DNAT, `numgen random mod N` spreading new connections
 // over the endpoints, a set of client addresses per endpoint for ClientIP session affinity,
 // and no-endpoint maps that reject (no endpoint anywhere) or drop (none on this node for a
-// Local traffic policy). Pure: services in, text out; nftTable.ts applies it.
+// Local traffic policy). Pure: services in, the table's content out (as data, so that a sync
+// can write only what changed, and as nft text); nftTable.ts applies it.
 //
 // Where skiff differs from upstream, and why:
 // - ClusterIPs are captured in prerouting only from this node's pod bridge (and in output from
@@ -39,24 +40,26 @@ export interface RulesetNetwork {
 }
 
 export interface Ruleset {
-  /** Everything in the table after a `flush table`: chains, maps, sets, rules, elements. */
-  text: string;
-  /** The regular chains it uses (any other chain in the table is stale). */
-  chains: Set<string>;
-  /** The affinity sets it uses (any other set of that kind is stale). */
+  table: string;
+  /** Base chains (with their hooks), maps and sets, the fixed regular chains: "add" commands, harmless to repeat. */
+  declarations: string[];
+  /** Every chain's rules, in order. */
+  chains: Map<string, string[]>;
+  /** The elements of the maps and sets a sync rewrites (key -> element). Affinity sets are not among them: their entries are the clients'. */
+  elements: Map<string, { kind: 'map' | 'set'; entries: Map<string, string> }>;
   affinitySets: Set<string>;
 }
 
 /** Packet mark bits: to masquerade (upstream's bit 14), and replies routed by the main table. */
 export const marks = { masquerade: 0x4000, reply: 0x2000 } as const;
-/** Names of the affinity sets start with this (stale ones are deleted). */
-export const affinityPrefix = 'affinity-';
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 const addressPortProtocol = 'ip daddr . meta l4proto . th dport';
 const notLoopback = 'ip daddr != 127.0.0.0/8';
 const verdictMap = 'type ipv4_addr . inet_proto . inet_service : verdict;';
 const portVerdictMap = 'type inet_proto . inet_service : verdict;';
+const verdictMaps = ['cluster-ips', 'external-ips', 'no-endpoint-cluster-ips', 'no-endpoint-external-ips'];
+const portVerdictMaps = ['nodeports', 'no-endpoint-nodeports'];
 
 /** The base chains and the fixed plumbing between them; the maps and sets they read. */
 function fixedPart(net: RulesetNetwork): { declarations: string[]; rules: [string, string][] } {
@@ -72,10 +75,9 @@ function fixedPart(net: RulesetNetwork): { declarations: string[]; rules: [strin
     // Before routing, so the reply mark can choose the routing table.
     'add chain $T mangle-prerouting { type filter hook prerouting priority -150; }',
     ...['services-external', 'cluster-ips-check', 'external-check', 'mark-for-masquerade', 'reject-chain'].map((c) => `add chain $T ${c}`),
-    ...['cluster-ips', 'external-ips', 'no-endpoint-cluster-ips', 'no-endpoint-external-ips'].flatMap((m) => [`add map $T ${m} { ${verdictMap} }`, `flush map $T ${m}`]),
-    ...['nodeports', 'no-endpoint-nodeports'].flatMap((m) => [`add map $T ${m} { ${portVerdictMap} }`, `flush map $T ${m}`]),
+    ...verdictMaps.map((m) => `add map $T ${m} { ${verdictMap} }`),
+    ...portVerdictMaps.map((m) => `add map $T ${m} { ${portVerdictMap} }`),
     'add set $T allocated-cluster-ips { type ipv4_addr; }',
-    'flush set $T allocated-cluster-ips',
   ];
   const rules: [string, string][] = [
     ['nat-prerouting', `${bridge} ${addressPortProtocol} vmap @cluster-ips`],
@@ -90,7 +92,7 @@ function fixedPart(net: RulesetNetwork): { declarations: string[]; rules: [strin
     ['filter-output', 'ct state new jump external-check'],
     ['cluster-ips-check', `${addressPortProtocol} vmap @no-endpoint-cluster-ips`],
     // A port the Service does not have is refused; an address no Service has, dropped (as upstream).
-    ['cluster-ips-check', 'ip daddr @allocated-cluster-ips reject'],
+    ['cluster-ips-check', 'ip daddr @allocated-cluster-ips goto reject-chain'],
     ['cluster-ips-check', `ip daddr ${net.serviceCIDR} drop`],
     ['external-check', `${addressPortProtocol} vmap @no-endpoint-external-ips`],
     ['external-check', `fib daddr type local ${notLoopback} meta l4proto . th dport vmap @no-endpoint-nodeports`],
@@ -99,25 +101,38 @@ function fixedPart(net: RulesetNetwork): { declarations: string[]; rules: [strin
     ['nat-postrouting', `meta mark set meta mark ^ ${hex(marks.masquerade)}`],
     ['nat-postrouting', masquerade],
     ['mangle-prerouting', `ct direction reply ct status dnat meta mark set meta mark | ${hex(marks.reply)}`],
+    // A reset for TCP: the host's own connections go by a route via lo, and the kernel sends no
+    // ICMP error for those (its source would be the ClusterIP, no address of the host).
+    ['reject-chain', 'meta l4proto tcp reject with tcp reset'],
     ['reject-chain', 'reject'],
   ];
   return { declarations, rules };
 }
 
 export function renderRuleset(ports: readonly ServicePort[], net: RulesetNetwork): Ruleset {
-  const { declarations, rules } = fixedPart(net);
-  const chains = new Set<string>(declarations.flatMap((d) => /^add chain \$T (\S+)/.exec(d)?.[1] ?? []));
+  const T = `ip ${net.table}`;
+  const fixed = fixedPart(net);
+  const declarations = fixed.declarations.map((d) => d.replace('$T', T));
+  const chains = new Map<string, string[]>();
+  for (const d of declarations) {
+    const name = /^add chain \S+ \S+ (\S+)/.exec(d)?.[1];
+    if (name) chains.set(name, []);
+  }
   const affinitySets = new Set<string>();
-  const elements = new Map<string, string[]>();
+  // Two Services may claim one address and port (two ServiceLB Services on port 80 both want
+  // this node's address): the first, by namespace and name, has it; a key is in a map once.
+  const elements: Ruleset['elements'] = new Map();
+  for (const m of [...verdictMaps, ...portVerdictMaps]) elements.set(m, { kind: 'map', entries: new Map() });
+  elements.set('allocated-cluster-ips', { kind: 'set', entries: new Map() });
   const element = (map: string, value: string) => {
-    let list = elements.get(map);
-    if (!list) elements.set(map, (list = []));
-    list.push(value);
+    const { entries } = elements.get(map)!;
+    const key = value.split(' : ')[0]!;
+    if (!entries.has(key)) entries.set(key, value);
   };
-  const rule = (chain: string, text: string) => rules.push([chain, text]);
+  const rule = (chain: string, text: string) => chains.get(chain)!.push(text);
+  for (const [chain, text] of fixed.rules) rule(chain, text);
   const chain = (name: string) => {
-    if (!chains.has(name)) declarations.push(`add chain $T ${name}`);
-    chains.add(name);
+    if (!chains.has(name)) chains.set(name, []);
     return name;
   };
   const fromBridge = `iifname ${JSON.stringify(net.bridge)}`;
@@ -169,7 +184,8 @@ export function renderRuleset(ports: readonly ServicePort[], net: RulesetNetwork
       const id = `${base}__${endpoint.ip}/${endpoint.port}`;
       let found = endpointChains.get(id);
       if (!found) {
-        const set = sp.affinitySeconds ? `${affinityPrefix}${sp.affinitySeconds}-${id}` : undefined;
+        // The timeout is in the name: a changed timeout is a new set (a set's timeout cannot change).
+        const set = sp.affinitySeconds ? `affinity-${sp.affinitySeconds}-${id}` : undefined;
         endpointChains.set(id, (found = { chain: chain(`endpoint-${id}`), set, endpoint }));
       }
       return found;
@@ -188,7 +204,7 @@ export function renderRuleset(ports: readonly ServicePort[], net: RulesetNetwork
       rule(name, `ip saddr ${endpoint.ip} jump mark-for-masquerade`);
       if (net.masqueradeBridged && endpoint.local) rule(name, `${fromBridge} jump mark-for-masquerade`);
       if (set) {
-        declarations.push(`add set $T ${set} { type ipv4_addr; flags dynamic,timeout; timeout ${sp.affinitySeconds}s; }`);
+        declarations.push(`add set ${T} ${set} { type ipv4_addr; flags dynamic,timeout; timeout ${sp.affinitySeconds}s; }`);
         affinitySets.add(set);
         rule(name, `update @${set} { ip saddr }`);
       }
@@ -196,9 +212,43 @@ export function renderRuleset(ports: readonly ServicePort[], net: RulesetNetwork
     }
   }
 
-  const T = `ip ${net.table}`;
-  const lines = declarations.map((d) => d.replace('$T', T));
-  for (const [chainName, text] of rules) lines.push(`add rule ${T} ${chainName} ${text}`);
-  for (const [map, values] of elements) lines.push(`add element ${T} ${map} { ${values.join(', ')} }`);
-  return { text: `${lines.join('\n')}\n`, chains, affinitySets };
+  return { table: T, declarations, chains, affinitySets, elements };
+}
+
+/** The whole table's content, to follow a `flush table` (which empties chains, not maps and sets). */
+export function fullText(ruleset: Ruleset): string {
+  const { table: T } = ruleset;
+  const lines = [...ruleset.declarations];
+  const declared = new Set(ruleset.declarations.flatMap((d) => /^add chain \S+ \S+ (\S+)/.exec(d)?.[1] ?? []));
+  for (const name of ruleset.chains.keys()) if (!declared.has(name)) lines.push(`add chain ${T} ${name}`);
+  for (const [name, { kind }] of ruleset.elements) lines.push(`flush ${kind} ${T} ${name}`);
+  for (const [name, rules] of ruleset.chains) for (const rule of rules) lines.push(`add rule ${T} ${name} ${rule}`);
+  for (const [name, { entries }] of ruleset.elements) if (entries.size > 0) lines.push(`add element ${T} ${name} { ${[...entries.values()].join(', ')} }`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What turns the table from one ruleset into the next: changed chains flushed and written
+ * again, new ones added, gone ones flushed (deleting them is the caller's: see nftTable.ts),
+ * map and set elements deleted and added.
+ */
+export function changesText(from: Ruleset, to: Ruleset): string {
+  const { table: T } = to;
+  const lines = [...to.declarations];
+  const changed = [...to.chains].filter(([name, rules]) => {
+    const before = from.chains.get(name);
+    return !before || before.length !== rules.length || before.some((r, i) => r !== rules[i]);
+  });
+  // Every chain exists before any rule refers to it.
+  for (const [name] of changed) lines.push(from.chains.has(name) ? `flush chain ${T} ${name}` : `add chain ${T} ${name}`);
+  for (const [name, rules] of changed) for (const rule of rules) lines.push(`add rule ${T} ${name} ${rule}`);
+  for (const name of from.chains.keys()) if (!to.chains.has(name)) lines.push(`flush chain ${T} ${name}`);
+  for (const [name, { entries }] of to.elements) {
+    const before = from.elements.get(name)?.entries ?? new Map<string, string>();
+    const gone = [...before].filter(([key, value]) => entries.get(key) !== value).map(([key]) => key);
+    const added = [...entries].filter(([key, value]) => before.get(key) !== value).map(([, value]) => value);
+    if (gone.length > 0) lines.push(`delete element ${T} ${name} { ${gone.join(', ')} }`);
+    if (added.length > 0) lines.push(`add element ${T} ${name} { ${added.join(', ')} }`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -1,73 +1,87 @@
-// The proxy's one nftables table, kept equal to the latest ruleset: each apply is one `nft -f -`
-// transaction that flushes the table's rules and maps and writes them all again, so a packet
-// sees either the old rules or the new ones, never a mix. Other tables are never touched.
-// Affinity sets are not flushed (their entries are the clients' affinities), only deleted once
-// no endpoint uses them. A chain no longer used is emptied at once but deleted a second later,
-// as upstream does: kernels before 6.2 may still count a just-removed map element's reference.
+// The proxy's one nftables table, kept equal to the latest ruleset, each sync one `nft -f -`
+// transaction (a packet sees the old rules or the new ones, never a mix); other tables are
+// never touched. A sync writes what changed since the last one (rewriting 1,000 Services'
+// chains takes the kernel about half a second; one Service's, milliseconds); the first sync,
+// the one after a failure and one an hour flush the whole table and write it all, repairing
+// whatever someone else changed. Affinity sets are never flushed (their entries are the
+// clients' affinities), only deleted once no endpoint uses them. A chain no longer used is
+// deleted in the same transaction, except on kernels before 6.2, which may still count a
+// just-removed map element's reference to it: there it is emptied at once and deleted a second
+// later, as upstream does.
 
 import { spawn } from 'node:child_process';
-import { affinityPrefix, type Ruleset } from './nftRuleset.ts';
+import { release } from 'node:os';
+import { changesText, fullText, type Ruleset } from './nftRuleset.ts';
 
 export interface NftTable {
   readonly name: string;
-  /** Makes the table hold exactly this ruleset. Resolves to whether a later apply still has stale chains to delete. */
+  /** Makes the table hold exactly this ruleset. Resolves to whether stale chains are left for a later apply to delete. */
   apply(ruleset: Ruleset): Promise<{ staleChainsLeft: boolean }>;
-  /** Deletes the table, if it exists. */
-  remove(): Promise<void>;
 }
 
-const staleChainDelayMs = 1000;
+const staleChainDelayMs = kernelAtLeast(6, 2) ? 0 : 1000;
+const fullSyncIntervalMs = 60 * 60_000;
 
 export function createNftTable(name: string): NftTable {
   const table = `ip ${name}`;
   /** Until the first apply succeeds, whatever a previous agent left is deleted first. */
   let fresh = true;
-  let chains = new Set<string>();
-  let affinitySets = new Set<string>();
+  /** What the table holds (a failed transaction changes nothing). */
+  let current: Ruleset | undefined;
+  let lastFull = -Infinity;
+  /** After a failure, perhaps because someone changed the table, the next apply writes all of it. */
+  let failed = false;
   const staleSince = new Map<string, number>();
   return {
     name,
     async apply(ruleset) {
-      const now = Date.now();
+      const now = performance.now();
       const stale = new Map(staleSince);
-      for (const chain of chains) if (!ruleset.chains.has(chain) && !stale.has(chain)) stale.set(chain, now);
-      for (const chain of ruleset.chains) stale.delete(chain);
+      for (const chain of current?.chains.keys() ?? []) if (!ruleset.chains.has(chain) && !stale.has(chain)) stale.set(chain, now);
+      for (const chain of ruleset.chains.keys()) stale.delete(chain);
       const deleting = [...stale].filter(([, since]) => now - since >= staleChainDelayMs).map(([chain]) => chain);
+      const full = !current || failed || now - lastFull >= fullSyncIntervalMs;
       const script = [
         `add table ${table}`,
-        ...(fresh ? [`delete table ${table}`, `add table ${table}`] : [`flush table ${table}`]),
-        ruleset.text.trimEnd(),
-        ...[...affinitySets].filter((s) => s.startsWith(affinityPrefix) && !ruleset.affinitySets.has(s)).map((s) => `delete set ${table} ${s}`),
+        ...(full ? [fresh ? `delete table ${table}\nadd table ${table}` : `flush table ${table}`, fullText(ruleset)] : [changesText(current!, ruleset)]),
+        ...[...(current?.affinitySets ?? [])].filter((s) => !ruleset.affinitySets.has(s)).map((s) => `delete set ${table} ${s}`),
         ...deleting.map((chain) => `delete chain ${table} ${chain}`),
         '',
       ].join('\n');
-      await runNft(script);
+      try {
+        await runNft(script);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
       fresh = false;
-      chains = ruleset.chains;
-      affinitySets = ruleset.affinitySets;
+      failed = false;
+      current = ruleset;
+      if (full) lastFull = now;
       staleSince.clear();
       for (const [chain, since] of stale) if (!deleting.includes(chain)) staleSince.set(chain, since);
       return { staleChainsLeft: staleSince.size > 0 };
     },
-    async remove() {
-      // "add" first: deleting a table that is not there is an error.
-      await runNft(`add table ${table}\ndelete table ${table}\n`);
-      fresh = true;
-      chains = new Set();
-      affinitySets = new Set();
-      staleSince.clear();
-    },
   };
 }
 
-/** Runs an nft script as one transaction; fails with nft's own message. */
+/** Runs an nft script as one transaction; fails with nft's own message (its first lines, cut short). */
 export function runNft(script: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('nft', ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`nft failed (${code}): ${stderr.trim().split('\n').slice(0, 6).join('\n')}`))));
+    child.on('close', (code) => {
+      if (code === 0) return resolve();
+      const message = stderr.trim().split('\n').slice(0, 3).map((l) => (l.length > 300 ? `${l.slice(0, 300)}...` : l));
+      reject(new Error(`nft failed (${code}): ${message.join('\n')}`));
+    });
     child.stdin.end(script);
   });
+}
+
+function kernelAtLeast(major: number, minor: number): boolean {
+  const [a = 0, b = 0] = release().split('.').map((n) => parseInt(n, 10));
+  return a > major || (a === major && b >= minor);
 }

@@ -57,12 +57,10 @@ test('externalTrafficPolicy Local applies to NodePorts; cluster endpoints stay f
 });
 
 test('external addresses: externalIPs, VIP ingress IPs, and this node\'s own for a ServiceLB LoadBalancer', () => {
-  const lb = service('web', '10.43.0.10', {
-    type: 'LoadBalancer',
-    externalIPs: ['198.51.100.7'],
-    ports: [{ name: 'http', port: 80, nodePort: 30080, protocol: 'TCP' }],
-  });
-  lb.status = { loadBalancer: { ingress: [{ ip: '192.0.2.3', ipMode: 'VIP' }, { ip: '192.0.2.9', ipMode: 'Proxy' }, { hostname: 'lb.example' }] } };
+  const lb = {
+    ...service('web', '10.43.0.10', { type: 'LoadBalancer', externalIPs: ['198.51.100.7'], ports: [{ name: 'http', port: 80, nodePort: 30080, protocol: 'TCP' }] }),
+    status: { loadBalancer: { ingress: [{ ip: '192.0.2.3', ipMode: 'VIP' }, { ip: '192.0.2.9', ipMode: 'Proxy' }, { hostname: 'lb.example' }] } },
+  };
   assert.deepEqual(servicePortsOf([lb], [], self)[0]!.externalIPs, ['198.51.100.7', '192.0.2.3', '192.0.2.2']);
   const classed = { ...lb, spec: { ...lb.spec, loadBalancerClass: 'example.com/lb' } };
   assert.deepEqual(servicePortsOf([classed], [], self)[0]!.externalIPs, ['198.51.100.7', '192.0.2.3'], 'another class\'s load balancer is not ServiceLB\'s');

@@ -8,13 +8,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { createSocket } from 'node:dgram';
 import type { Node } from '../../api/objects.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { killOnExit, waitFor } from '../../../test/e2e/harness.ts';
 import { ensureNodeNetwork, gatewayOf, netnsName, removeNodeNetwork, setUpPodNetwork, tearDownPodNetwork, type NodeNetwork } from '../../runtime/process/podNetwork.ts';
-import { proxyTableName, startServiceProxy, type ServiceProxy } from './serviceProxy.ts';
+import { proxyTableName } from './proxyCleanup.ts';
+import { startServiceProxy, type ServiceProxy } from './serviceProxy.ts';
 import { createStaticInformers } from './testing/staticInformers.ts';
 import { service, slice } from './testing/serviceObjects.ts';
 
@@ -58,26 +59,29 @@ for _ in range(n):
 `;
 
 const sh = (...argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
-const tolerate = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch {}
-};
 
-function cleanUpSync(): void {
+// Should the after hook not get to run, what this file made goes when the process exits.
+process.on('exit', () => {
+  if (!isRoot) return;
   for (const server of servers) server.kill('SIGKILL');
-  for (const pod of pods) tolerate(() => sh('ip', 'netns', 'del', netnsName(pod.uid)));
-  tolerate(() => sh('ip', 'netns', 'del', outside.ns));
-  tolerate(() => sh('ip', 'link', 'del', network.bridge));
-  tolerate(() => sh('nft', 'delete', 'table', 'ip', proxyTableName(network.bridge)));
-}
-process.on('exit', () => isRoot && cleanUpSync());
+  const script = [
+    ...pods.map((p) => `ip netns del ${netnsName(p.uid)}`),
+    `ip netns del ${outside.ns}`,
+    `ip link del ${network.bridge}`,
+    `nft delete table ip ${proxyTableName(network.bridge)}`,
+    'true',
+  ].join('\n');
+  execFileSync('sh', ['-c', script], { stdio: 'ignore' });
+});
 
 before(async () => {
   if (!isRoot) return;
   await ensureNodeNetwork(network);
   for (const pod of pods) {
     await setUpPodNetwork(network, pod.uid, pod.ip);
+    // A pod reaching itself through a Service needs its bridge port to send frames back where
+    // they came from (kubelet's hairpin-veth mode).
+    sh('ip', 'link', 'set', `veth${netnsName(pod.uid).slice(6)}`, 'type', 'bridge_slave', 'hairpin', 'on');
     const server = spawn('ip', ['netns', 'exec', netnsName(pod.uid), 'python3', '-u', '-c', serverScript, pod.name], { stdio: ['ignore', 'pipe', 'inherit'] });
     killOnExit(server);
     servers.push(server);
@@ -106,7 +110,7 @@ after(async () => {
   await proxy?.stop();
   for (const server of servers) server.kill('SIGKILL');
   for (const pod of pods) await tearDownPodNetwork(pod.uid);
-  tolerate(() => sh('ip', 'netns', 'del', outside.ns));
+  execFileSync('ip', ['netns', 'del', outside.ns]);
   await removeNodeNetwork(network);
 });
 
@@ -237,5 +241,23 @@ test('stopping removes the table and the routing it added; other tables are unto
     await waitFor(async () => (await ask('10.43.250.10', 80)) !== 'a' && (await ask('10.43.250.10', 80)) !== 'b', 5000, 'the ClusterIP to stop answering');
   } finally {
     sh('nft', 'delete', 'table', 'ip', `skiff-other${tag}`);
+  }
+});
+
+test('without a pod network the proxy serves NodePorts in user space', async () => {
+  const own = createStaticInformers();
+  const backend = createServer((socket) => socket.end('user space\n'));
+  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  const nodePort = 30000 + (process.pid % 2700);
+  own.put(types.services, service('np', '10.43.250.20', { type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort, protocol: 'TCP' }] }));
+  own.put(types.endpointSlices, slice('np', [{ ip: '127.0.0.1' }], { port: (backend.address() as AddressInfo).port }));
+  const userspace = startServiceProxy({ informers: own, nodeName: 'self', signal: new AbortController().signal });
+  try {
+    assert.equal(userspace.mode, 'userspace');
+    await userspace.synced();
+    assert.equal(await ask('127.0.0.1', nodePort), 'user space');
+  } finally {
+    await userspace.stop();
+    backend.close();
   }
 });

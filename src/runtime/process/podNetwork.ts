@@ -140,6 +140,8 @@ export async function setUpPodNetwork(net: NodeNetwork, podUid: string, podIp: s
   try {
     await ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
     await ip('link', 'set', hostEnd, 'master', net.bridge, 'up');
+    // Hairpin: a pod reaching itself through its Service's address comes back on its own port.
+    await ip('link', 'set', hostEnd, 'type', 'bridge_slave', 'hairpin', 'on');
     await ip('-n', ns, 'link', 'set', 'lo', 'up');
     await ip('-n', ns, 'addr', 'add', `${podIp}/${prefixOf(net.podCIDR)}`, 'dev', 'eth0');
     await ip('-n', ns, 'link', 'set', 'eth0', 'up');
