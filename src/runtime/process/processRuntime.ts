@@ -364,7 +364,8 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       // stdin, that the shim has opened it (an attach right away must have a reader to write to).
       const stdinFifo = hasStdinFifo(r.config) ? containerFile(id, 'stdin') : undefined;
       const ready = () => (mode === 'rootless' || commandStarted(started)) && (stdinFifo === undefined || stdinOpened(stdinFifo));
-      const deadline = Date.now() + 5000;
+      // Milliseconds normally; a loaded machine building a shadow root can take seconds.
+      const deadline = Date.now() + 30_000;
       while (!ready() && isRunning(shim) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 2));
       }

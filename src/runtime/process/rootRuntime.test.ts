@@ -272,7 +272,7 @@ test('two nodes on one machine get their own bridges; their pods reach each othe
   assert.deepEqual(await execOn([process.execPath, '-e', get(`http://${podA.ip}:8080`)]), { code: 0, out: 'xa\n' });
   // Forwarding is on for the bridges alone; what pods send elsewhere is refused at once.
   assert.equal(fs.readFileSync(`/proc/sys/net/ipv4/conf/${b.network!.bridge}/forwarding`, 'utf8').trim(), '1');
-  const outside = `require('net').connect(80,'198.51.100.1').on('connect',()=>process.exit(0)).on('error',e=>{console.log(e.code);process.exit(1)})`;
+  const outside = `require('net').connect(80,'203.0.113.1').on('connect',()=>process.exit(0)).on('error',e=>{console.log(e.code);process.exit(1)})`;
   assert.deepEqual(await execOn([process.execPath, '-e', outside]), { code: 1, out: 'ENETUNREACH\n' });
 
   assert.equal(await a.cleanUpNode(), false, 'a sandbox still uses the bridge');
