@@ -80,9 +80,16 @@ test('kubectl attach -i reaches a running container\'s stdin, again and again', 
 
 test('kubectl run -it --rm: a shell on a terminal of the client\'s size; exit ends it and deletes the pod', async () => {
   // kubectl on a terminal (script's pty, sized 40x100), as a person would run it.
-  const kubectl = `stty rows 40 cols 100; ${kubectlBinary} run -it --rm --restart=Never shell --image=busybox -- sh`;
+  const kubectl = `stty rows 40 cols 100; ${kubectlBinary} run -it --rm --pod-running-timeout=3m --restart=Never shell --image=busybox -- sh`;
   const session = interactive('script', ['-qec', kubectl, '/dev/null']);
-  await session.shows('If you don\'t see a command prompt, try pressing enter.', 'kubectl attached');
+  try {
+    await session.shows('If you don\'t see a command prompt, try pressing enter.', 'kubectl attached');
+  } catch (err) {
+    // What the pod was doing meanwhile (kubectl deletes it once it gives up).
+    const pod = await server.kubectl(['get', 'pod', 'shell', '-o', 'yaml']);
+    const events = await server.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=shell']);
+    throw new Error(`${(err as Error).message}\n${session.output()}\n${pod.stdout}${pod.stderr}\n${events.stdout}`);
+  }
   session.type('tty\n');
   await session.shows(/\/dev\/pts\/\d+\r\n/, 'the terminal\'s name');
   // The size reaches the pty as the attach starts, alongside the first input: asked until it shows.
