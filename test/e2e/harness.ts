@@ -211,11 +211,12 @@ interface CidrLease {
   release(): void;
 }
 
-/** One of the sixteen /20s of 10.42/16 (and of 10.43/16 for Services), held through a lock file naming this process. */
+/** One of the /20s of 10.42/16 (and of 10.43/16 for Services), held through a lock file naming this process. */
 function leaseClusterCidr(): CidrLease {
-  for (let i = 0; i < 16; i++) {
+  // Not the first /20: unit tests of the runtime and kubelet use the default 10.42.0.0/24.
+  for (let i = 1; i < 16; i++) {
     const lock = tryPidLock(join(tmpdir(), `skiff-e2e-cidr-${i}.lock`));
     if ('release' in lock) return { cidr: `10.42.${i * 16}.0/20`, serviceCIDR: `10.43.${i * 16}.0/20`, release: lock.release };
   }
-  throw new Error('all sixteen test cluster CIDRs are in use');
+  throw new Error('all fifteen test cluster CIDRs are in use');
 }
