@@ -13,6 +13,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { marks } from './nftRuleset.ts';
+import { ip, ipTolerating } from '../../runtime/process/ipCommand.ts';
 
 const run = promisify(execFile);
 
@@ -38,22 +39,22 @@ export function routeTableFor(podCIDR: string): number {
 
 export async function ensureHostRouting(routing: HostRouting): Promise<void> {
   const table = String(routing.table);
-  await tolerating(/File exists/, 'route', 'replace', routing.serviceCIDR, 'dev', 'lo', 'table', table);
+  await ipTolerating(/File exists/, 'route', 'replace', routing.serviceCIDR, 'dev', 'lo', 'table', table);
   const rules = await ip('-4', 'rule', 'show', 'pref', serviceRoutePref);
   if (!rules.split('\n').some((r) => r.includes(`to ${routing.serviceCIDR} `) && r.includes(`lookup ${table}`))) {
     await ip('rule', 'add', 'iif', 'lo', 'to', routing.serviceCIDR, 'lookup', table, 'pref', serviceRoutePref);
   }
   if (!(await ip('-4', 'rule', 'show', 'pref', replyPref)).includes('fwmark')) {
-    await tolerating(/File exists/, 'rule', 'add', 'fwmark', replyMark, 'lookup', 'main', 'pref', replyPref);
+    await ipTolerating(/File exists/, 'rule', 'add', 'fwmark', replyMark, 'lookup', 'main', 'pref', replyPref);
   }
 }
 
 /** Removes this node's rule and table, and the shared reply rule when no other proxy table is left. */
 export async function removeHostRouting(routeTable: number): Promise<void> {
   const table = String(routeTable);
-  await tolerating(/No such|Cannot find/, 'rule', 'del', 'pref', serviceRoutePref, 'lookup', table);
-  await tolerating(/No such|Cannot find/, 'route', 'flush', 'table', table);
-  if (!(await otherProxyTables())) await tolerating(/No such|Cannot find/, 'rule', 'del', 'pref', replyPref, 'fwmark', replyMark);
+  await ipTolerating(/No such|Cannot find/, 'rule', 'del', 'pref', serviceRoutePref, 'lookup', table);
+  await ipTolerating(/No such|Cannot find/, 'route', 'flush', 'table', table);
+  if (!(await otherProxyTables())) await ipTolerating(/No such|Cannot find/, 'rule', 'del', 'pref', replyPref, 'fwmark', replyMark);
 }
 
 async function otherProxyTables(): Promise<boolean> {
@@ -65,14 +66,3 @@ async function otherProxyTables(): Promise<boolean> {
   }
 }
 
-async function ip(...args: string[]): Promise<string> {
-  return (await run('ip', args)).stdout;
-}
-
-async function tolerating(pattern: RegExp, ...args: string[]): Promise<void> {
-  try {
-    await ip(...args);
-  } catch (err) {
-    if (!pattern.test(String((err as { stderr?: string }).stderr))) throw err;
-  }
-}

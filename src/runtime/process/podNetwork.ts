@@ -7,11 +7,8 @@
 // is refused. The cluster's ranges also get `unreachable` routes, so nothing meant for them
 // can leave the machine by the default route.
 
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { ip, ipTolerating } from './ipCommand.ts';
 
 export interface NodeNetwork {
   bridge: string;
@@ -75,18 +72,6 @@ function parseCidr(cidr: string): { base: number; prefix: number; size: number }
 
 function formatIp(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-
-async function ip(...args: string[]): Promise<string> {
-  return (await run('ip', args)).stdout;
-}
-
-async function ipTolerating(pattern: RegExp, ...args: string[]): Promise<void> {
-  try {
-    await ip(...args);
-  } catch (error) {
-    if (!pattern.test(String((error as { stderr?: string }).stderr))) throw error;
-  }
 }
 
 /** Creates the bridge with the gateway address, its forwarding rules and the reject routes, when missing. */
