@@ -170,12 +170,22 @@ test('a rollout whose pods never become ready stalls, keeps the old pods serving
   assert.equal(pods.length, 4);
   assert.equal(d.status?.availableReplicas, 3);
 
-  // Scaling mid-rollout is proportional: 3 old + 1 new, to 6 (max 8): 6 old + 2 new.
+  // Scaling mid-rollout is proportional: 3 old + 1 new, to 6 (max 8): 6 old + 2 new. The next
+  // rolling step follows as soon as the three added old pods are available (maxUnavailable 1
+  // of 6 lets one old pod go, and the new ReplicaSet takes its place), so the proportional step
+  // is asserted from its events and the rollout from where it settles: 5 old serving + 3 new.
+  const [oldName, newName] = ['nginx:1', 'broken:1'].map((image) => pods.find((p) => p.spec!.containers[0]!.image === image)!.metadata!.ownerReferences![0]!.name);
   await kubectl('scale', 'deployment/stall', '--replicas=6');
+  const scaled = [`Scaled up replica set ${oldName} from 3 to 6`, `Scaled up replica set ${newName} from 1 to 2`];
+  await waitFor(async () => {
+    const messages = new Set((await bed.client.list<any>(types.events, { namespace: ns })).items.filter((e) => e.reason === 'ScalingReplicaSet').map((e) => e.message));
+    return scaled.every((m) => messages.has(m));
+  }, 30_000, scaled.join(' and '));
   await waitFor(async () => {
     const sizes = Object.fromEntries((await replicaSetsOf('stall')).map((rs) => [rs.spec!.template!.spec!.containers[0]!.image, rs.spec!.replicas]));
-    return sizes['nginx:1'] === 6 && sizes['broken:1'] === 2;
-  }, 30_000, 'old 6, new 2'); // two syncs (old RS, then new RS); slow only when the machine is loaded
+    const ready = (await activePods('stall')).filter(isPodReady);
+    return sizes['nginx:1'] === 5 && sizes['broken:1'] === 3 && ready.length === 5;
+  }, 30_000, 'old 5 serving, new 3');
 });
 
 test('pause holds a template change (scaling still works); resume rolls it out', async () => {
