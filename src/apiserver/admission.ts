@@ -3,6 +3,7 @@
 
 import type { RuntimeClass } from 'kubernetes-types/node/v1.js';
 import { admitRuntimeClass } from '../api/groups/node/runtimeClassAdmission.ts';
+import { defaultIngressClassAdmission } from '../api/groups/cluster/defaultIngressClassAdmission.ts';
 import type { KindDeclaration, KubeObject } from '../api/kind.ts';
 import { defaultTolerationSeconds } from '../controllers/nodeLifecycle/defaultTolerations.ts';
 import { forbidden } from './errors.ts';
@@ -15,6 +16,8 @@ export interface AdmissionOptions {
   defaultTolerationSeconds: number;
   /** The RuntimeClass of that name as stored now, for the RuntimeClass admission (without it, it is off). */
   runtimeClass?: (name: string) => KubeObject | undefined;
+  /** The IngressClasses stored now, for the DefaultIngressClass admission (without it, it is off). */
+  ingressClasses?: () => Iterable<KubeObject>;
 }
 
 export function admissionPlugins(options: AdmissionOptions): AdmissionPlugin[] {
@@ -27,6 +30,7 @@ export function admissionPlugins(options: AdmissionOptions): AdmissionPlugin[] {
       return verdict.pod as KubeObject;
     }));
   }
+  if (options.ingressClasses) plugins.push(defaultIngressClassAdmission(options.ingressClasses));
   return plugins;
 }
 

@@ -84,6 +84,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
       const runtimeClasses = core.storageFor('node.k8s.io', 'runtimeclasses');
       return runtimeClasses.cache.get(runtimeClasses.key(undefined, name));
     },
+    ingressClasses: () => core.storageFor('networking.k8s.io', 'ingressclasses').cache.list().items.map((e) => e.object),
   }), [new ServiceAllocator(options.network)]);
   await core.start();
   const customResources = new CustomResources(core);

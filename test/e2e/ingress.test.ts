@@ -98,7 +98,7 @@ test('the Ingress shows the address and ports it is served on', async () => {
   const [entry] = ingress.status.loadBalancer.ingress;
   assert.match(entry.ip, /^\d+\.\d+\.\d+\.\d+$/);
   assert.deepEqual(entry.ports, [{ port: httpPort, protocol: 'TCP' }, { port: httpsPort, protocol: 'TCP' }]);
-  assert.match(await server.ok(['get', 'ingress', 'hello']), new RegExp(`hello\\s+\\S+\\s+hello\\.example\\.com\\s+${entry.ip.replaceAll('.', '\\.')}\\s+80\\s`));
+  assert.match(await server.ok(['get', 'ingress', 'hello']), new RegExp(`hello\\s+skiff\\s+hello\\.example\\.com\\s+${entry.ip.replaceAll('.', '\\.')}\\s+80\\s`));
 });
 
 test('scaled to one replica, only that one answers; scaled to zero, a 503', async () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ingressControllerName, isDefaultClassAnnotation, servedBy, type IngressClassObject } from './ingressClass.ts';
+import { ingressControllerName, servedBy, type IngressClassObject } from './ingressClass.ts';
+import { isDefaultClassAnnotation } from '../../api/groups/cluster/ingress.ts';
 import type { IngressObject } from './routingTable.ts';
 
 const ingressClass = (name: string, controller: string, isDefault = false): IngressClassObject => ({

@@ -4,7 +4,7 @@
 // is served when one of our classes is the cluster's default.
 
 import type { IngressClass } from 'kubernetes-types/networking/v1.js';
-import { ingressClass as ingressClassKind } from '../../api/groups/cluster/ingress.ts';
+import { classAnnotation, ingressClass as ingressClassKind, isDefaultClassAnnotation } from '../../api/groups/cluster/ingress.ts';
 import type { KubeObject } from '../../api/kind.ts';
 import { ApiError } from '../../apiserver/errors.ts';
 import type { Client } from '../../client/client.ts';
@@ -16,8 +16,6 @@ export type IngressClassObject = IngressClass & KubeObject;
 export const ingressClassType = resourceTypeOf(ingressClassKind);
 export const ingressControllerName = 'skiff.dev/ingress';
 export const defaultIngressClassName = 'skiff';
-export const isDefaultClassAnnotation = 'ingressclass.kubernetes.io/is-default-class';
-const classAnnotation = 'kubernetes.io/ingress.class';
 
 /** Creates the `skiff` IngressClass, the default one, when missing; an existing one is left as its owner made it. */
 export async function ensureDefaultIngressClass(client: Client): Promise<void> {

@@ -304,7 +304,7 @@ test('served Ingresses show where the ingress listens; those of another class ar
     return ing.status?.loadBalancer?.ingress?.length && ing;
   }, 10_000, 'the status of site');
   assert.deepEqual(served.status?.loadBalancer, { ingress: [{ ip: '127.0.0.1', ports: [{ port: ingress.httpPort, protocol: 'TCP' }, { port: ingress.httpsPort, protocol: 'TCP' }] }] });
-  assert.match(await server.ok(['get', 'ingress', 'site']), /site\s+<none>\s+site\.example\.com,\*\.wild\.example\.com\s+127\.0\.0\.1\s+80\s/);
+  assert.match(await server.ok(['get', 'ingress', 'site']), /site\s+skiff\s+site\.example\.com,\*\.wild\.example\.com\s+127\.0\.0\.1\s+80\s/);
 
   await createIngress('elsewhere', { ingressClassName: 'nginx', rules: [{ host: 'elsewhere.example.com', http: { paths: [path('/', 'other')] } }] });
   // The catch-all's default backend answers instead of the rule of the Ingress not served.

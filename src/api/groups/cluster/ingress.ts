@@ -78,7 +78,10 @@ function formatParameters(parameters: any): string {
   return `${parameters.kind}${parameters.apiGroup != null ? `.${parameters.apiGroup}` : ''}/${parameters.name}`;
 }
 
-const classAnnotation = 'kubernetes.io/ingress.class';
+/** The class an Ingress names the older way, before spec.ingressClassName. */
+export const classAnnotation = 'kubernetes.io/ingress.class';
+/** Marks the IngressClass used by Ingresses that name none. */
+export const isDefaultClassAnnotation = 'ingressclass.kubernetes.io/is-default-class';
 
 export function validateIngress(ing: any, old?: any): FieldError[] {
   const spec = ing.spec ?? {};
