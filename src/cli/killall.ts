@@ -31,13 +31,14 @@ export async function runKillall(argv: string[]): Promise<number> {
   }
   const runtime = createProcessRuntime({ rootDir: runtimeDir, mode: 'auto' });
   try {
+    // The node's service proxy table and routing first (made as root, where the node has a pod
+    // network): nothing on this machine is steered to the pods any more when they stop.
+    if (runtime.network) await removeServiceProxy(runtime.network);
     const sandboxes = await runtime.listPodSandboxes();
     for (const sandbox of sandboxes) {
       await runtime.stopPodSandbox(sandbox.id);
       await runtime.removePodSandbox(sandbox.id);
     }
-    // The node's service proxy table and routing (made as root, where the node has a pod network).
-    if (runtime.network) await removeServiceProxy(runtime.network);
     await runtime.cleanUpNode();
     removeParentCgroupIfUnused();
     console.log(`skiff killall: removed ${sandboxes.length} pod${sandboxes.length === 1 ? '' : 's'} of ${runtimeDir}`);

@@ -1,6 +1,8 @@
 // Issue 4 acceptance 7: a second node joins with nothing but the server's address and its
 // join token; pods on the two nodes reach each other by IP; and when the second node's
 // "machine" stops (its agent and its containers), its pods are rescheduled onto the first.
+// Issue 5 acceptance 4: once its agent is lost, the node's endpoints leave the Services while
+// its containers still serve, so clients of the Service see no failure when they stop too.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,10 +11,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod, Service } from 'kubernetes-types/core/v1.js';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { killOnExit, run, skiffMain, SkiffServer, waitFor } from './harness.ts';
 import { getJson } from './agents.ts';
 import { waitForReadyPods } from './realPods.ts';
+import { startTraffic } from './traffic.ts';
+import { proxyTableName } from '../../src/network/proxy/proxyCleanup.ts';
+import { bridgeNameFor } from '../../src/runtime/process/podNetwork.ts';
 
 const second = `second-${randomBytes(3).toString('hex')}`;
 let server: SkiffServer;
@@ -32,13 +38,29 @@ after(async () => {
   if (agentDir) await rm(agentDir, { recursive: true, force: true });
 });
 
-/** The second machine goes away: its agent, and every container it ran. */
-async function stopSecondMachine(): Promise<void> {
+/** The second machine's agent dies; its containers run on. */
+async function loseSecondAgent(): Promise<void> {
   if (agent && agent.exitCode === null && agent.signalCode === null) {
     const exited = new Promise((r) => agent!.once('exit', r));
     agent.kill('SIGKILL');
     await exited;
   }
+}
+
+/**
+ * The second machine leaves this one's network view: its service proxy table, which steers
+ * this host's traffic as the dead agent last knew, goes. (Only two nodes sharing one host
+ * have each other's tables in their path.)
+ */
+async function dropSecondProxyTable(): Promise<void> {
+  const node = await getJson<Node>(server, ['node', second]);
+  const removed = await run('nft', ['delete', 'table', 'ip', proxyTableName(bridgeNameFor(node.spec!.podCIDR!))]);
+  assert.equal(removed.code, 0, removed.stderr);
+}
+
+/** The second machine goes away: its agent, and every container it ran. */
+async function stopSecondMachine(): Promise<void> {
+  await loseSecondAgent();
   if (agentDir) {
     const cleanup = await run(process.execPath, [skiffMain, 'killall', '--data-dir', agentDir]);
     assert.equal(cleanup.code, 0, cleanup.stderr);
@@ -54,12 +76,17 @@ class Hello(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+    def log_message(self, *args):
+        # Quiet: with its agent gone nothing reads a container's output, and (as under containerd,
+        # whose shims keep the FIFOs open) a chatty server would block on a full pipe.
+        pass
+socketserver.ThreadingTCPServer.request_queue_size = 128
 socketserver.ThreadingTCPServer(("", 8080), Hello).serve_forever()
 `;
 
 function webPod(name: string, nodeName: string): string {
   return JSON.stringify({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } },
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name, role: 'web' } },
     spec: {
       nodeName, terminationGracePeriodSeconds: 1,
       containers: [{
@@ -103,7 +130,27 @@ test('pods on the two nodes reach each other by IP', async () => {
   assert.equal(await fetchFrom('on-second', a!.status!.podIP!), 'on-first');
 });
 
-test('when the second machine stops, its pods are rescheduled onto the first', async () => {
+const webService = JSON.stringify({
+  apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' },
+  spec: { selector: { role: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+});
+
+/** The web Service's endpoint addresses that are ready. */
+const podsOfRole = async (role: string) => (await getJson<{ items: Pod[] }>(server, ['pods', '-l', `role=${role}`])).items;
+
+async function readyWebEndpoints(): Promise<string[]> {
+  const slices = await getJson<{ items: EndpointSlice[] }>(server, ['endpointslices', '-l', 'kubernetes.io/service-name=web']);
+  return slices.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready).flatMap((e) => e.addresses).sort();
+}
+
+test('when the second machine stops, its endpoints leave first, and its pods are rescheduled onto the first', async () => {
+  await server.ok(['apply', '-f', '-'], { input: webService });
+  const ips = (await podsOfRole('web')).map((p) => p.status!.podIP!);
+  const onSecond = (await podsOfRole('web')).find((p) => p.spec!.nodeName === second)!.status!.podIP!;
+  await waitFor(async () => (await readyWebEndpoints()).length === 2, 20_000, 'both web pods as endpoints');
+  const clusterIP = (await getJson<Service>(server, ['service', 'web'])).spec!.clusterIP!;
+  const traffic = startTraffic([{ name: 'ClusterIP', host: clusterIP, port: 80 }]);
+
   await server.ok(['create', 'deployment', 'moving', '--image=busybox', '--', 'sleep', '3600']);
   // Prefer the second node, so the replica starts there.
   await server.ok(['patch', 'deployment', 'moving', '-p', JSON.stringify({
@@ -112,7 +159,20 @@ test('when the second machine stops, its pods are rescheduled onto the first', a
   const [placed] = await waitForReadyPods(server, 'app=moving', 1);
   assert.equal(placed!.spec!.nodeName, second);
 
+  // The agent is lost; its pods still serve until the node is found unreachable and their
+  // endpoints leave the Service. Only then does the rest of the machine stop.
+  await loseSecondAgent();
+  await dropSecondProxyTable();
+  await waitFor(async () => {
+    const ready = await readyWebEndpoints();
+    return ready.length === 1 && !ready.includes(onSecond) ? ready : undefined;
+  }, 30_000, `${onSecond} (on the lost node) to leave the ready endpoints of ${ips.join(', ')}`);
   await stopSecondMachine();
+  await waitFor(() => traffic.answers.get('ClusterIP')!.slice(-20).every((b) => b === 'on-first') && traffic.answers.get('ClusterIP')!.length > 40, 20_000, 'requests after the machine stopped');
+  await traffic.stop();
+  assert.deepEqual(traffic.failures.slice(0, 20), [], `${traffic.failures.length} requests through the Service failed`);
+  assert.deepEqual([...new Set(traffic.answers.get('ClusterIP'))].sort(), ['on-first', 'on-second'], 'both pods served until the lost one left');
+
   const moved = await waitFor(async () => {
     const pods = await getJson<{ items: Pod[] }>(server, ['pods', '-l', 'app=moving']);
     return pods.items.find((p) => p.spec?.nodeName !== second && !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
