@@ -1,20 +1,15 @@
 // The service proxy: with 1,000 Services of 3 endpoints each (objects made in-process), how long
 // the ruleset takes to render and, as root, how long an EndpointSlice change takes to be in the
-// kernel (through the proxy's informer handlers, coalescing and one nft transaction); then
-// requests/s and p99 through a ClusterIP against straight to the pod IP (a pod made with the
-// runtime's network code, an HTTP server in it, a new connection per request so every request
-// is DNATed). Everything made is removed at the end.
+// kernel (through the proxy's informer handlers, coalescing and one nft transaction).
+// Everything made is removed at the end. (Requests through a ClusterIP: bench/services.ts.)
 
-import { spawn } from 'node:child_process';
-import { request } from 'node:http';
 import { types } from '../src/client/resourceTypes.ts';
 import { renderRuleset } from '../src/network/proxy/nftRuleset.ts';
 import { servicePortsOf } from '../src/network/proxy/servicePorts.ts';
 import { startServiceProxy } from '../src/network/proxy/serviceProxy.ts';
 import { createStaticInformers } from '../src/network/proxy/testing/staticInformers.ts';
 import { service, slice } from '../src/network/proxy/testing/serviceObjects.ts';
-import { ensureNodeNetwork, netnsName, removeNodeNetwork, setUpPodNetwork, tearDownPodNetwork, type NodeNetwork } from '../src/runtime/process/podNetwork.ts';
-import { killOnExit } from '../test/e2e/harness.ts';
+import { ensureNodeNetwork, removeNodeNetwork, type NodeNetwork } from '../src/runtime/process/podNetwork.ts';
 
 const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
 const serviceCount = 1000;
@@ -36,12 +31,10 @@ export async function benchProxy(): Promise<void> {
     return;
   }
   await ensureNodeNetwork(network);
-  const pod = { uid: `pb${process.pid % 10000}0000`, ip: '10.42.251.10' };
   const informers = createStaticInformers();
   for (const s of services) informers.put(types.services, s);
   for (const s of slices) informers.put(types.endpointSlices, s);
   const proxy = startServiceProxy({ informers, nodeName: 'self', signal: new AbortController().signal, network, serviceCIDR });
-  let server: ReturnType<typeof spawn> | undefined;
   try {
     let started = performance.now();
     await proxy.synced();
@@ -61,49 +54,14 @@ export async function benchProxy(): Promise<void> {
     for (let i = 0; i < 200; i++) informers.put(types.endpointSlices, slice(`svc-${i}`, [{ ip: `10.42.253.${(i % 250) + 2}` }]));
     await proxy.synced();
     line('200 changes in a burst, all applied', `${(performance.now() - started).toFixed(0)} ms`);
-
-    await setUpPodNetwork(network, pod.uid, pod.ip);
-    server = spawn('ip', ['netns', 'exec', netnsName(pod.uid), process.execPath, '-e', `require('http').createServer((q, s) => s.end('ok')).listen(8080, () => console.log('ready'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    killOnExit(server);
-    await new Promise((resolve) => server!.stdout!.once('data', resolve));
-    informers.put(types.services, service('web', '10.43.251.251'));
-    informers.put(types.endpointSlices, slice('web', [{ ip: pod.ip }]));
-    await proxy.synced();
-    line('HTTP straight to the pod IP', await load(pod.ip, 8080));
-    line('HTTP through the ClusterIP', await load('10.43.251.251', 80));
   } finally {
-    server?.kill('SIGKILL');
     await proxy.stop();
-    await tearDownPodNetwork(pod.uid);
     await removeNodeNetwork(network);
   }
 }
 
 function clusterIPOf(i: number): string {
   return `10.43.${248 + Math.floor(i / 250)}.${(i % 250) + 1}`;
-}
-
-/** 4,000 requests, 16 at a time, each on a new connection: requests/s and latency percentiles. */
-async function load(host: string, port: number): Promise<string> {
-  const total = 4000;
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      const t = performance.now();
-      await new Promise<void>((resolve, reject) => {
-        const req = request({ host, port, agent: false }, (res) => res.resume().on('end', resolve));
-        req.on('error', reject);
-        req.end();
-      });
-      latencies.push(performance.now() - t);
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  return `${Math.round(total / seconds)} req/s  ${percentiles(latencies)}`;
 }
 
 function percentiles(values: number[]): string {
