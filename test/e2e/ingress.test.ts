@@ -1,7 +1,8 @@
 // The built-in Ingress controller in a real `skiff server` with its own node: real pods behind
 // a Service, an Ingress applied with kubectl, requests through the ingress's HTTP and HTTPS
-// ports (picked free, read from the server's log) reaching every replica, the Ingress showing
-// its address, and the routes following a scale-down.
+// ports (picked free, read from the server's log) reaching every replica; two Services behind
+// one Ingress by host and path, over TLS with a certificate from a Secret (issue 5 acceptance
+// 3); the Ingress showing its address; and the routes following a scale-down.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,9 @@ import type { TLSSocket } from 'node:tls';
 import { SkiffServer, waitFor } from './harness.ts';
 import { waitForReadyPods } from './realPods.ts';
 import { getJson } from './agents.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createSelfSignedCertificate } from '../../src/network/ingress/selfSignedCertificate.ts';
 
 const examples = join(import.meta.dirname, '../../examples/level-1');
 let server: SkiffServer;
@@ -48,10 +52,10 @@ after(async () => {
   await server?.stop();
 });
 
-/** GET / through the ingress with a Host header; the body, or undefined on any failure. */
-function viaIngress(host: string, tls = false): Promise<{ status: number; body: string; subject?: string } | undefined> {
+/** GET a path through the ingress with a Host header; the answer, or undefined on any failure. */
+function viaIngress(host: string, tls = false, path = '/'): Promise<{ status: number; body: string; subject?: string } | undefined> {
   return new Promise((resolve) => {
-    const options = { host: '127.0.0.1', port: tls ? httpsPort : httpPort, path: '/', headers: { host }, servername: host, rejectUnauthorized: false, agent: false };
+    const options = { host: '127.0.0.1', port: tls ? httpsPort : httpPort, path, headers: { host }, servername: host, rejectUnauthorized: false, agent: false };
     const req = (tls ? httpsRequest : request)(options, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -88,6 +92,85 @@ test('an Ingress routes to every ready replica of its Service, over HTTP and HTT
   assert.match(secure!.body, /^hello from hello-/);
   assert.equal(secure!.subject, 'skiff ingress default certificate');
   assert.equal((await viaIngress('nowhere.example.com'))?.status, 404);
+});
+
+// A second Service, whose server answers with the path it was asked for.
+const apiManifest = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: api } }
+  template:
+    metadata: { labels: { app: api } }
+    spec:
+      containers:
+        - name: api
+          image: python:3.12-slim
+          command: ["python3", "-u", "-c"]
+          args:
+            - |
+              import http.server, socketserver
+              class Api(http.server.BaseHTTPRequestHandler):
+                  def do_GET(self):
+                      body = f"api {self.path}\\n".encode()
+                      self.send_response(200)
+                      self.send_header("Content-Length", str(len(body)))
+                      self.end_headers()
+                      self.wfile.write(body)
+              socketserver.ThreadingTCPServer(("", 8080), Api).serve_forever()
+          readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: api }
+spec:
+  selector: { app: api }
+  ports: [{ port: 80, targetPort: 8080 }]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: shop }
+spec:
+  tls: [{ hosts: [shop.example.com], secretName: shop-tls }]
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - { path: /api, pathType: Prefix, backend: { service: { name: api, port: { number: 80 } } } }
+          - { path: /, pathType: Prefix, backend: { service: { name: hello, port: { name: http } } } }
+    - host: api.example.com
+      http:
+        paths:
+          - { path: /, pathType: Prefix, backend: { service: { name: api, port: { number: 80 } } } }
+`;
+
+test('two Services behind one Ingress by host and path, over TLS with the certificate from a Secret', async () => {
+  const { cert, key } = await createSelfSignedCertificate('shop.example.com', ['shop.example.com']);
+  const dir = await mkdtemp(join(tmpdir(), 'skiff-e2e-tls-'));
+  try {
+    await writeFile(join(dir, 'tls.crt'), cert);
+    await writeFile(join(dir, 'tls.key'), key);
+    await server.ok(['create', 'secret', 'tls', 'shop-tls', `--cert=${join(dir, 'tls.crt')}`, `--key=${join(dir, 'tls.key')}`]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  await server.ok(['apply', '-f', '-'], { input: apiManifest });
+  await waitForReadyPods(server, 'app=api', 1);
+
+  const api = await waitFor(async () => {
+    const answer = await viaIngress('shop.example.com', true, '/api/items?page=2');
+    return answer?.status === 200 ? answer : undefined;
+  }, 30_000, 'shop.example.com/api to reach the api Service over TLS');
+  assert.equal(api.body, 'api /api/items?page=2\n', 'the path goes to the backend as asked');
+  assert.equal(api.subject, 'shop.example.com', "the Secret's certificate, chosen by SNI");
+  const shop = await viaIngress('shop.example.com', true, '/cart');
+  assert.match(shop?.body ?? '', /^hello from hello-/, 'other paths of the host reach the hello Service');
+  assert.equal(shop?.subject, 'shop.example.com');
+  assert.equal((await viaIngress('api.example.com', false, '/v1/status'))?.body, 'api /v1/status\n', 'another host, the same Service');
+  // A host without a certificate of its own gets the default one.
+  assert.equal((await viaIngress('hello.example.com', true))?.subject, 'skiff ingress default certificate');
 });
 
 test('the Ingress shows the address and ports it is served on', async () => {

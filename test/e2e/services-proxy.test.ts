@@ -67,6 +67,15 @@ test('a pod reaches every replica through the ClusterIP, itself included', { ski
   assert.deepEqual(names, await podNames());
 });
 
+test('from a pod, the Service answers by its DNS name', { skip: !isRoot && 'needs root' }, async () => {
+  const [pod] = await podNames();
+  for (const name of ['hello.default.svc.cluster.local', 'hello']) {
+    const script = `import urllib.request; print(urllib.request.urlopen("http://${name}/", timeout=3).read().decode().strip())`;
+    const out = await waitFor(async () => (await server.kubectl(['exec', pod!, '--', 'python3', '-c', script])).stdout.trim() || undefined, 30_000, `http://${name}/ from a pod`);
+    assert.match(out, /^hello from hello-/);
+  }
+});
+
 test('kubectl expose --type NodePort: the port answers on the node\'s address', { skip: !isRoot && 'needs root' }, async () => {
   await server.ok(['expose', 'deployment', 'hello', '--name', 'hello-np', '--type', 'NodePort', '--port', '80', '--target-port', 'http']);
   const nodePort = (await service('hello-np')).spec!.ports![0]!.nodePort!;
