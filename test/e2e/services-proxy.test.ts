@@ -1,6 +1,6 @@
 // Issue 5: Services for real, on `skiff server` with its built-in agent (as root). The Level I
 // replicas behind their Service: its ClusterIP answers from the host and from a pod (each
-// replica in turn, the asking one included), `kubectl expose` makes a NodePort answering on the
+// replica in turn, the asking one included; by DNS name too), `kubectl expose` makes a NodePort answering on the
 // node's address and a LoadBalancer whose address ServiceLB sets to the node's, scaling down
 // takes a replica out of the rotation, and once the server is stopped its proxy table is gone.
 

@@ -1,89 +1,89 @@
 // Without root there is no nftables: NodePorts are served in user space instead (as kube-proxy's
-// old userspace mode did), one TCP listener on 0.0.0.0:nodePort per service port, each new
-// connection piped to one of the endpoints its external traffic policy allows, chosen at
-// random. ClusterIPs, UDP, session affinity and load-balancer addresses are not served.
+// old userspace mode did), on 0.0.0.0:nodePort for each TCP (userspaceTcp.ts) and UDP
+// (userspaceUdp.ts) service port, each new connection or UDP session sent to one of the endpoints
+// its external traffic policy allows, with ClientIP session affinity (endpointChooser.ts).
+// ClusterIPs, SCTP and load-balancer addresses are not served.
 
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { Endpoint, ServicePort } from './servicePorts.ts';
+import type { Backends } from './endpointChooser.ts';
+import type { ServicePort } from './servicePorts.ts';
+import { openTcpNodePort } from './userspaceTcp.ts';
+import { openUdpNodePort } from './userspaceUdp.ts';
 
 export interface UserspaceProxy {
-  /** Listens on the NodePorts of these service ports (and stops listening on the others). */
+  /** Serves the NodePorts of these service ports (and stops serving the others). */
   sync(ports: readonly ServicePort[]): Promise<void>;
-  /** The NodePorts listened on. */
-  listening(): number[];
+  /** The NodePorts served, as `30080/tcp`, in port order. */
+  listening(): string[];
   close(): Promise<void>;
 }
 
-interface Listener {
-  server: Server;
-  /** Read on every connection, so a sync changes the endpoints without reopening the port. */
-  endpoints: Endpoint[];
-  sockets: Set<Socket>;
+export interface UserspaceProxyOptions {
+  /** How long a UDP session lives without a datagram either way (default: userspaceUdp.ts's). */
+  udpIdleTimeoutMs?: number;
 }
 
-export function createUserspaceProxy(log: (message: string) => void): UserspaceProxy {
-  const listeners = new Map<number, Listener>();
-  const refused = new Set<number>();
+/** One served NodePort: a sync changes where its traffic goes without reopening the port. */
+export interface NodePortForwarder {
+  update(backends: Backends): void;
+  close(): Promise<void>;
+}
 
-  const open = (nodePort: number, endpoints: Endpoint[]) =>
-    new Promise<void>((resolve) => {
-      const listener: Listener = { server: createServer(), endpoints, sockets: new Set() };
-      listener.server.on('connection', (client) => forward(client, listener));
-      listener.server.once('error', (err: NodeJS.ErrnoException) => {
-        if (!refused.has(nodePort)) log(`cannot listen on NodePort ${nodePort}: ${err.code ?? err.message}`);
-        refused.add(nodePort);
-        resolve();
-      });
-      listener.server.listen({ port: nodePort, host: '0.0.0.0' }, () => {
-        refused.delete(nodePort);
-        listeners.set(nodePort, listener);
-        resolve();
-      });
-    });
+interface Wanted {
+  nodePort: number;
+  protocol: 'tcp' | 'udp';
+  backends: Backends;
+}
 
-  const shut = (nodePort: number) => {
-    const listener = listeners.get(nodePort)!;
-    listeners.delete(nodePort);
-    for (const socket of listener.sockets) socket.destroy();
-    return new Promise<void>((resolve) => listener.server.close(() => resolve()));
+export function createUserspaceProxy(log: (message: string) => void, options: UserspaceProxyOptions = {}): UserspaceProxy {
+  /** By `nodePort/protocol`: a Service may use one NodePort number for TCP and for UDP. */
+  const forwarders = new Map<string, NodePortForwarder>();
+  // Each said once, not at every sync.
+  const refused = new Set<string>();
+  const unserved = new Set<string>();
+
+  const open = async (key: string, { nodePort, protocol, backends }: Wanted) => {
+    try {
+      const forwarder = protocol === 'tcp' ? await openTcpNodePort(nodePort, backends) : await openUdpNodePort(nodePort, backends, options.udpIdleTimeoutMs);
+      refused.delete(key);
+      forwarders.set(key, forwarder);
+    } catch (err) {
+      if (!refused.has(key)) log(`cannot listen on NodePort ${key}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      refused.add(key);
+    }
+  };
+
+  const shut = (key: string) => {
+    const forwarder = forwarders.get(key)!;
+    forwarders.delete(key);
+    return forwarder.close();
   };
 
   return {
     async sync(ports) {
-      const wanted = new Map<number, Endpoint[]>();
+      const wanted = new Map<string, Wanted>();
       for (const sp of ports) {
-        if (sp.nodePort === undefined || sp.protocol !== 'tcp') continue;
-        wanted.set(sp.nodePort, sp.externalLocal ? sp.localEndpoints : sp.clusterEndpoints);
+        if (sp.nodePort === undefined) continue;
+        const key = `${sp.nodePort}/${sp.protocol}`;
+        if (sp.protocol === 'sctp') {
+          if (!unserved.has(key)) log(`NodePort ${key} of ${sp.namespace}/${sp.service} is not served: SCTP needs root`);
+          unserved.add(key);
+          continue;
+        }
+        const endpoints = sp.externalLocal ? sp.localEndpoints : sp.clusterEndpoints;
+        wanted.set(key, { nodePort: sp.nodePort, protocol: sp.protocol, backends: { endpoints, ...(sp.affinitySeconds ? { affinitySeconds: sp.affinitySeconds } : {}) } });
       }
-      await Promise.all([...listeners.keys()].filter((p) => !wanted.has(p)).map(shut));
+      await Promise.all([...forwarders.keys()].filter((key) => !wanted.has(key)).map(shut));
       const opening: Promise<void>[] = [];
-      for (const [nodePort, endpoints] of wanted) {
-        const listener = listeners.get(nodePort);
-        if (listener) listener.endpoints = endpoints;
-        else opening.push(open(nodePort, endpoints));
+      for (const [key, want] of wanted) {
+        const forwarder = forwarders.get(key);
+        if (forwarder) forwarder.update(want.backends);
+        else opening.push(open(key, want));
       }
       await Promise.all(opening);
     },
-    listening: () => [...listeners.keys()].sort((a, b) => a - b),
+    listening: () => [...forwarders.keys()].sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b)),
     async close() {
-      await Promise.all([...listeners.keys()].map(shut));
+      await Promise.all([...forwarders.keys()].map(shut));
     },
   };
-}
-
-/** Pipes the client to a random endpoint; with none, the connection is reset (the nftables proxy rejects). */
-function forward(client: Socket, listener: Listener): void {
-  const endpoints = listener.endpoints;
-  if (endpoints.length === 0) return void client.resetAndDestroy();
-  const endpoint = endpoints[Math.floor(Math.random() * endpoints.length)]!;
-  const upstream = connect({ host: endpoint.ip, port: endpoint.port });
-  listener.sockets.add(client);
-  listener.sockets.add(upstream);
-  // Ends travel through the pipes (each side's FIN ends the other's writing); errors reset both.
-  client.on('error', () => upstream.destroy());
-  upstream.on('error', () => client.resetAndDestroy());
-  client.on('close', () => listener.sockets.delete(client));
-  upstream.on('close', () => listener.sockets.delete(upstream));
-  client.pipe(upstream);
-  upstream.pipe(client);
 }
