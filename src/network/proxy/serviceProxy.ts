@@ -80,12 +80,12 @@ export function startServiceProxy(options: ServiceProxyOptions): ServiceProxy {
   informers.waitForSync(signal).then(changed, () => {});
 
   if (backend.mode === 'userspace') {
-    log('without root only NodePorts are served (user space, TCP); ClusterIPs need root');
+    log('without root only NodePorts are served (user space, TCP and UDP); ClusterIPs need root');
     if (options.client) {
       const recorder = createEventRecorder(options.client, 'kube-proxy', nodeName);
       informers.waitForSync(signal).then(() => {
         const node = nodes.get(undefined, nodeName);
-        if (node) recorder.event(node, 'Warning', 'ClusterIPsNeedRoot', 'The node runs without root: its service proxy serves NodePorts in user space (TCP) and no ClusterIPs');
+        if (node) recorder.event(node, 'Warning', 'ClusterIPsNeedRoot', 'The node runs without root: its service proxy serves NodePorts in user space (TCP and UDP) and no ClusterIPs');
       }, () => {});
     }
   }
