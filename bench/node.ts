@@ -115,7 +115,7 @@ async function rssMb(pid: number): Promise<number> {
 async function agentRss(server: SkiffServer): Promise<void> {
   const token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
   const dataDir = await mkdtemp(join(tmpdir(), 'skiff-bench-agent-'));
-  const agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', 'bench-agent', '--data-dir', dataDir, ...server.agentArgs], { stdio: 'ignore' });
+  const agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', 'bench-agent', '--data-dir', dataDir], { stdio: 'ignore' });
   killOnExit(agent);
   try {
     const client = createHttpClient(loadKubeconfig(server.kubeconfig));

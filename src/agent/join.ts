@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../apiserver/credentials.ts';
 import { caHashOf } from '../apiserver/joinToken.ts';
+import { nodeConfigPath, type NodeConfig } from '../apiserver/nodeAccess.ts';
 
 /** A definite answer that joining cannot succeed (retrying will not help). */
 export class JoinError extends Error {}
@@ -53,6 +54,17 @@ export async function nodeCredential(options: NodeCredentialOptions): Promise<st
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeFileAtomic(file, `${JSON.stringify({ nodeName, token }, null, 2)}\n`, 0o600);
   return token;
+}
+
+/**
+ * The settings every node takes from its server (GET /skiff/v1/node-config), so that joining
+ * needs no more than the address and the token; a server without the endpoint gives none.
+ */
+export async function fetchNodeConfig(server: string, ca: string, token: string, signal?: AbortSignal): Promise<Partial<NodeConfig>> {
+  const res = await untilReachable(() => call('GET', new URL(nodeConfigPath, server), { ca, token }), server, signal);
+  if (res.status === 404) return {};
+  if (res.status !== 200) throw new JoinError(`reading the node config failed (${res.status}): ${statusMessage(res.body)}`);
+  return JSON.parse(res.body) as NodeConfig;
 }
 
 interface Answer {

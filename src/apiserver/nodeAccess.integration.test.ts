@@ -19,7 +19,7 @@ import type { Node } from '../api/objects.ts';
 import { createHttpClient } from '../client/httpClient.ts';
 import { types } from '../client/resourceTypes.ts';
 import type { ResourceType } from '../client/client.ts';
-import { fetchClusterCA, JoinError, nodeCredential } from '../agent/join.ts';
+import { fetchClusterCA, fetchNodeConfig, JoinError, nodeCredential } from '../agent/join.ts';
 import { startTunnelClient, type TunnelClient } from '../agent/node/tunnelClient.ts';
 import { waitFor } from '../../test/e2e/harness.ts';
 import { ApiServerCore } from './core.ts';
@@ -40,7 +40,7 @@ async function startServer(port = 0): Promise<typeof running> {
   const store = await openSqliteStore(join(dir, 'state.db'));
   const core = new ApiServerCore(store, new Registry());
   await core.start();
-  const access = createNodeAccess();
+  const access = createNodeAccess({ serviceCIDR: "10.43.0.0/16", clusterDNS: "10.43.0.10" });
   const server = new ApiServer({ core, credentials, port, host: '127.0.0.1', ...access.serverOptions });
   access.start(createInProcessClient(server, 'skiff-node-access'));
   await server.listen();
@@ -119,6 +119,15 @@ test('an agent claims its node credential with the join secret and keeps it; it 
   assert.equal((await whoami(credentials.nodeToken)).username, 'system:node-agent');
   assert.equal(await claim('node-a', 'a/credential.json'), token, 'a restarted agent reuses its credential');
   await assert.rejects(whoami('not-a-token'), (err: unknown) => err instanceof ApiError && err.code === 401);
+});
+
+test('nodes and admins read the node config; nobody else does', async () => {
+  const token = await claim('node-c', 'c/credential.json');
+  const ca = credentials.caCert;
+  const config = { serviceCIDR: '10.43.0.0/16', clusterDNS: '10.43.0.10' };
+  assert.deepEqual(await fetchNodeConfig(running.url, ca, token), config);
+  assert.deepEqual(await fetchNodeConfig(running.url, ca, credentials.adminToken), config);
+  await assert.rejects(fetchNodeConfig(running.url, ca, 'not-a-token'), (err: unknown) => err instanceof JoinError && /\(401\)/.test(err.message));
 });
 
 test('a second agent cannot claim the name of a node that exists; once the Node is gone it can', async () => {

@@ -12,7 +12,7 @@ import { createHttpClient, loadKubeconfig, type HttpClientConfig } from '../clie
 import { createInformerFactory } from '../client/informer.ts';
 import { startSimulatedNodes } from '../agent/simulate/simulatedNodes.ts';
 import { startRealNode } from '../agent/node/realNode.ts';
-import { fetchClusterCA, JoinError, nodeCredential } from '../agent/join.ts';
+import { fetchClusterCA, fetchNodeConfig, JoinError, nodeCredential } from '../agent/join.ts';
 import { parseJoinToken, type JoinToken } from '../apiserver/joinToken.ts';
 
 export const agentUsage = `Usage:
@@ -32,8 +32,8 @@ export const agentUsage = `Usage:
   --node-capacity k=v,...      simulated capacity over the default (cpu=8,memory=32Gi,pods=110)
   --start-delay-ms N           simulated pods stay ContainerCreating this long
   --node-lease-duration-seconds N   lease duration; renewed every N/4 s (default 40)
-  --service-cidr CIDR          the cluster's Service range, as the server's --service-cidr (default 10.43.0.0/16)
-  --cluster-dns IP             the cluster DNS address pods use, as the server's --cluster-dns (default 10.43.0.10)
+  --service-cidr CIDR          the cluster's Service range (default: the server's --service-cidr)
+  --cluster-dns IP             the cluster DNS address pods use (default: the server's --cluster-dns)
 `;
 
 const taintEffects = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
@@ -72,6 +72,8 @@ export async function runAgent(argv: string[]): Promise<number> {
   try {
     if (options.simulate === undefined) {
       const { token, ca, server } = joined.client;
+      // Flags win; what they leave out comes from the server, as all nodes must agree on it.
+      const fromServer = token && ca && !(options.serviceCIDR && options.clusterDNS) ? await fetchNodeConfig(server, ca, token, stopping.signal) : {};
       const node = await startRealNode({
         client, informers,
         nodeName: joined.nodeName,
@@ -79,8 +81,8 @@ export async function runAgent(argv: string[]): Promise<number> {
         labels: options.labels,
         taints: options.taints,
         leaseDurationSeconds: options.leaseDurationSeconds,
-        serviceCIDR: options.serviceCIDR,
-        clusterDNS: options.clusterDNS,
+        serviceCIDR: options.serviceCIDR ?? fromServer.serviceCIDR,
+        clusterDNS: options.clusterDNS ?? fromServer.clusterDNS,
         signal: stopping.signal,
         tunnel: token ? { server, token, ca } : undefined,
       });

@@ -89,7 +89,7 @@ async function serve(dataDir: string, options: ServerOptions, started: number): 
   await core.start();
   const customResources = new CustomResources(core);
   await customResources.start();
-  const nodeAccess = createNodeAccess();
+  const nodeAccess = createNodeAccess({ serviceCIDR: options.network.serviceCIDR, clusterDNS: options.network.clusterDNS });
   const server = new ApiServer({ core, credentials, port: options.port, host: options.host, ...nodeAccess.serverOptions });
   nodeAccess.start(createInProcessClient(server, 'skiff-node-access'));
   try {

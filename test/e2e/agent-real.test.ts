@@ -39,7 +39,7 @@ async function startAgent(): Promise<void> {
   agentOutput = '';
   agent = spawn(process.execPath, [
     skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token,
-    '--ca-file', join(server.dataDir, 'ca.crt'), '--node-name', nodeName, '--data-dir', dataDir, ...server.agentArgs,
+    '--ca-file', join(server.dataDir, 'ca.crt'), '--node-name', nodeName, '--data-dir', dataDir,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(agent);
   const child = agent;

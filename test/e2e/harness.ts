@@ -104,13 +104,6 @@ export class SkiffServer {
     this.port = Number(/server: https:\/\/127\.0\.0\.1:(\d+)/.exec(config)![1]);
   }
 
-  /** Flags a real agent joining this server needs for its Service range (leased ones; else none). */
-  get agentArgs(): string[] {
-    if (!this.#cidrLease) return [];
-    const dns = this.#cidrLease.serviceCIDR.replace(/\.0\/\d+$/, '.10');
-    return ['--service-cidr', this.#cidrLease.serviceCIDR, '--cluster-dns', dns];
-  }
-
   /** The server process's pid (undefined once it has exited). */
   get pid(): number | undefined {
     return this.#child?.exitCode === null ? this.#child.pid : undefined;

@@ -104,7 +104,7 @@ const fetchFrom = (pod: string, ip: string) =>
 test('a second agent joins with the server address and the join token alone', async () => {
   const token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
   assert.match(token, /^K10[0-9a-f]{64}::/, 'the token pins the CA');
-  agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', second, '--data-dir', agentDir, ...server.agentArgs, '--node-labels', 'machine=second'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', second, '--data-dir', agentDir, '--node-labels', 'machine=second'], { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(agent);
   const child = agent;
   child.stdout!.on('data', (d) => (agentOutput += d));
@@ -128,6 +128,9 @@ test('pods on the two nodes reach each other by IP', async () => {
   const [b] = await waitForReadyPods(server, 'app=on-second', 1);
   assert.equal(await fetchFrom('on-first', b!.status!.podIP!), 'on-second');
   assert.equal(await fetchFrom('on-second', a!.status!.podIP!), 'on-first');
+  // The second node took the cluster's Service range and DNS address from the server (not flags).
+  const dns = (await getJson<Service>(server, ['service', 'kube-dns', '-n', 'kube-system'])).spec!.clusterIP!;
+  assert.match(await server.ok(['exec', 'on-second', '--', 'cat', '/etc/resolv.conf']), new RegExp(`^nameserver ${dns.replaceAll('.', '\\.')}$`, 'm'));
 });
 
 const webService = JSON.stringify({
