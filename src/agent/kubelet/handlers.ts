@@ -25,14 +25,23 @@ export function resolvePort(port: number | string, container: Container): number
   return named.containerPort;
 }
 
-export function httpGet(action: HTTPGetAction, podIP: string, container: Container, timeoutMs: number): Promise<Outcome> {
-  const https = action.scheme === 'HTTPS';
-  let port: number;
+/** Runs the check on the action's port; a named port the container lacks is a failure saying so. */
+function onPort(port: number | string, container: Container, check: (port: number) => Promise<Outcome>): Promise<Outcome> {
+  let resolved: number;
   try {
-    port = resolvePort(action.port, container);
+    resolved = resolvePort(port, container);
   } catch (err) {
     return Promise.resolve({ ok: false, message: (err as Error).message });
   }
+  return check(resolved);
+}
+
+export function httpGet(action: HTTPGetAction, podIP: string, container: Container, timeoutMs: number): Promise<Outcome> {
+  return onPort(action.port, container, (port) => httpGetOn(port, action, podIP, timeoutMs));
+}
+
+function httpGetOn(port: number, action: HTTPGetAction, podIP: string, timeoutMs: number): Promise<Outcome> {
+  const https = action.scheme === 'HTTPS';
   const host = action.host || podIP;
   const path = action.path ? (action.path.startsWith('/') ? action.path : `/${action.path}`) : '/';
   const headers: Record<string, string> = { 'User-Agent': 'kube-probe/1.32', Accept: '*/*' };
@@ -51,14 +60,8 @@ export function httpGet(action: HTTPGetAction, podIP: string, container: Contain
 }
 
 export function tcpSocket(action: TCPSocketAction, podIP: string, container: Container, timeoutMs: number): Promise<Outcome> {
-  let port: number;
-  try {
-    port = resolvePort(action.port, container);
-  } catch (err) {
-    return Promise.resolve({ ok: false, message: (err as Error).message });
-  }
   const host = action.host || podIP;
-  return new Promise((resolve) => {
+  return onPort(action.port, container, (port) => new Promise((resolve) => {
     const socket = connect({ host, port, timeout: timeoutMs });
     socket.once('connect', () => {
       socket.destroy();
@@ -66,7 +69,7 @@ export function tcpSocket(action: TCPSocketAction, podIP: string, container: Con
     });
     socket.once('timeout', () => socket.destroy(new Error(`dial tcp ${host}:${port}: i/o timeout`)));
     socket.once('error', (err) => resolve({ ok: false, message: err.message }));
-  });
+  }));
 }
 
 /** Runs argv in the container; its output becomes the failure message. */
