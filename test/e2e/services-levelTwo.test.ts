@@ -4,7 +4,7 @@
 // failures) and `kubectl rollout undo` recovers. A deleted pod leaves the Service's endpoints
 // while it is still serving, so no request reaches it once it stops.
 
-import { test, before, after } from 'node:test';
+import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Service } from 'kubernetes-types/core/v1.js';
@@ -51,11 +51,26 @@ async function assertNoneFailed(traffic: Traffic): Promise<void> {
 
 const versionsIn = (bodies: string[]) => [...new Set(bodies.map((b) => b.split(' ')[0]))].sort();
 
-test('Level II: a rolling update through the Service and the Ingress drops no request', async () => {
+/** Clients on every target until the test ends, however it ends. */
+function trafficFor(t: TestContext): Traffic {
   const traffic = startTraffic(targets);
+  t.after(() => traffic.stop());
+  return traffic;
+}
+
+/** `kubectl rollout status`; when it does not end as expected, the failure shows the rollout's state. */
+async function rolloutStatus(expect: 'complete' | 'stalled'): Promise<string> {
+  const result = await server.kubectl(['rollout', 'status', 'deployment/web', '--timeout=180s']);
+  if ((result.code === 0) === (expect === 'complete')) return result.code === 0 ? result.stdout : result.stderr;
+  const state = await server.kubectl(['get', 'deployment,replicasets,pods,endpointslices', '-o', 'wide']);
+  const described = await server.kubectl(['describe', 'deployment', 'web']);
+  throw new Error(`rollout status exited ${result.code}, expected the rollout ${expect}:\n${result.stderr}${result.stdout}\n${state.stdout}\n${described.stdout}`);
+}
+
+test('Level II: a rolling update through the Service and the Ingress drops no request', async (t) => {
+  const traffic = trafficFor(t);
   await server.ok(['set', 'env', 'deployment/web', 'VERSION=v2']);
-  const status = await server.ok(['rollout', 'status', 'deployment/web', '--timeout=180s']);
-  assert.match(status, /deployment "web" successfully rolled out/);
+  assert.match(await rolloutStatus('complete'), /deployment "web" successfully rolled out/);
   // Once rolled out, only the new release answers.
   for (const target of targets) await waitFor(async () => (await answer(target))?.startsWith('v2 '), 20_000, `${target.name} to answer v2`);
   await assertNoneFailed(traffic);
@@ -64,28 +79,26 @@ test('Level II: a rolling update through the Service and the Ingress drops no re
   assert.ok(pods.every((p) => p.spec!.containers[0]!.env!.some((e) => e.name === 'VERSION' && e.value === 'v2')));
 });
 
-test('a broken release stalls the rollout with the old pods serving; rollout undo recovers', async () => {
-  const traffic = startTraffic(targets);
+test('a broken release stalls the rollout with the old pods serving; rollout undo recovers', async (t) => {
+  const traffic = trafficFor(t);
   await server.ok(['set', 'env', 'deployment/web', 'VERSION=v3', 'PORT=8081']);
-  const stalled = await server.kubectl(['rollout', 'status', 'deployment/web', '--timeout=180s']);
-  assert.notEqual(stalled.code, 0);
-  assert.match(stalled.stderr, /deployment "web" exceeded its progress deadline/);
+  assert.match(await rolloutStatus('stalled'), /deployment "web" exceeded its progress deadline/);
   const pods = (await podsOf(server, 'app=web')).filter((p) => !p.metadata?.deletionTimestamp);
   const ready = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
   assert.equal(ready.length, 3, 'the three pods of the old release still serve');
   assert.equal(pods.length, 4, 'one pod of the broken release, never ready');
 
   await server.ok(['rollout', 'undo', 'deployment/web']);
-  assert.match(await server.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']), /successfully rolled out/);
+  assert.match(await rolloutStatus('complete'), /successfully rolled out/);
   await waitFor(async () => (await podsOf(server, 'app=web')).length === 3, 30_000, 'the broken pod to go');
   await assertNoneFailed(traffic);
   for (const [name, bodies] of traffic.answers) assert.deepEqual(versionsIn(bodies), ['v2'], `${name} only ever served the working release`);
 });
 
-test('a deleted pod leaves the endpoints while it still serves, and no request fails', async () => {
+test('a deleted pod leaves the endpoints while it still serves, and no request fails', async (t) => {
   const [victim] = await waitForReadyPods(server, 'app=web', 3);
   const ip = victim!.status!.podIP!;
-  const traffic = startTraffic(targets);
+  const traffic = trafficFor(t);
   await server.ok(['delete', 'pod', victim!.metadata!.name!, '--wait=false']);
   await waitFor(async () => {
     const slices = await getJson<{ items: EndpointSlice[] }>(server, ['endpointslices', '-l', 'kubernetes.io/service-name=web']);

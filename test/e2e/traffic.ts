@@ -22,7 +22,7 @@ export interface Traffic {
 }
 
 /** `loops` sequential clients per target until stop(); a request fails on an error, a status other than 200, or a timeout. */
-export function startTraffic(targets: Target[], loops = 2, timeoutMs = 5_000): Traffic {
+export function startTraffic(targets: Target[], loops = 2, timeoutMs = 10_000): Traffic {
   const answers = new Map(targets.map((t) => [t.name, [] as string[]]));
   const failures: string[] = [];
   let stopping = false;

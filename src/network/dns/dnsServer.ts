@@ -32,20 +32,35 @@ const ednsUdpSize = 1232;
 /** A TCP connection idle this long is closed (RFC 7766 suggests seconds). */
 const tcpIdleMs = 10_000;
 
+/** With port 0, how many free UDP ports to try before giving up on one whose TCP twin is free too. */
+const anyPortAttempts = 10;
+
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
-  const udp = dgram.createSocket(isIP(options.host) === 6 ? 'udp6' : 'udp4');
-  udp.bind(options.port, options.host);
-  await Promise.race([once(udp, 'listening'), once(udp, 'error').then(([err]) => Promise.reject(err))]);
-  const port = udp.address().port;
   const connections = new Set<Socket>();
   const tcp = createServer((socket) => serveTcp(socket, options, connections));
-  try {
-    tcp.listen(port, options.host);
-    await Promise.race([once(tcp, 'listening'), once(tcp, 'error').then(([err]) => Promise.reject(err))]);
-  } catch (err) {
-    udp.close();
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    const udp = dgram.createSocket(isIP(options.host) === 6 ? 'udp6' : 'udp4');
+    udp.bind(options.port, options.host);
+    await listening(udp);
+    try {
+      tcp.listen(udp.address().port, options.host);
+      await listening(tcp);
+    } catch (err) {
+      udp.close();
+      // The free UDP port's TCP twin may be taken: any port will do, so take another.
+      if (options.port === 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < anyPortAttempts) continue;
+      throw err;
+    }
+    return serve(udp, tcp, connections, options);
   }
+}
+
+function listening(socket: dgram.Socket | Server): Promise<unknown> {
+  return Promise.race([once(socket, 'listening'), once(socket, 'error').then(([err]) => Promise.reject(err))]);
+}
+
+function serve(udp: dgram.Socket, tcp: Server, connections: Set<Socket>, options: DnsServerOptions): DnsServer {
+  const port = udp.address().port;
   udp.on('message', (message, from) => {
     void respond(message, options, 'udp').then((reply) => reply && udp.send(reply, from.port, from.address));
   });

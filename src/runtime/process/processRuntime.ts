@@ -196,7 +196,10 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
 
   function commandStarted(r: ContainerRecord): boolean {
     const pid = containerPid(r);
-    return pid !== undefined && !isLaunching(readOr(`/proc/${pid}/cmdline`, '').split('\0'));
+    if (pid === undefined) return false;
+    // An empty cmdline (read while the process is mid-exec, or gone) says nothing yet.
+    const cmdline = readOr(`/proc/${pid}/cmdline`, '');
+    return cmdline !== '' && !isLaunching(cmdline.split('\0'));
   }
 
   function containerEnv(r: ContainerRecord, sandbox: SandboxRecord | undefined): Record<string, string> {
