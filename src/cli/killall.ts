@@ -1,8 +1,8 @@
 // `skiff killall`: stops every pod a node of this data dir runs and removes what the runtime
-// made for them (processes, network namespaces, veths, cgroups, the node's bridge) and the
-// node's service proxy table and routing. An agent that stops leaves its containers running
-// for the next one to adopt (k3s does the same); this is how a machine is cleaned up for good
-// (k3s-killall.sh).
+// made for them (processes, network namespaces, veths, cgroups, the node's bridge), the node's
+// service proxy table and routing, and the routes to other machines' pods. An agent that stops
+// leaves its containers running for the next one to adopt (k3s does the same); this is how a
+// machine is cleaned up for good (k3s-killall.sh).
 
 import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { createProcessRuntime } from '../runtime/process/processRuntime.ts';
 import { cgroupProcsFiles } from '../runtime/process/cgroups.ts';
 import { removeServiceProxy } from '../network/proxy/proxyCleanup.ts';
+import { removeNodeRoutes } from '../agent/node/nodeRoutes.ts';
 
 export const killallUsage = `Usage:
   skiff killall [--data-dir DIR]
@@ -31,9 +32,10 @@ export async function runKillall(argv: string[]): Promise<number> {
   }
   const runtime = createProcessRuntime({ rootDir: runtimeDir, mode: 'auto' });
   try {
-    // The node's service proxy table and routing first (made as root, where the node has a pod
-    // network): nothing on this machine is steered to the pods any more when they stop.
-    if (runtime.network) await removeServiceProxy(runtime.network);
+    // The node's service proxy table and routing, and its routes to other machines' pods, first
+    // (made as root, where the node has a pod network): nothing is steered to the pods any more
+    // when they stop.
+    if (runtime.network) await Promise.all([removeServiceProxy(runtime.network), removeNodeRoutes()]);
     const sandboxes = await runtime.listPodSandboxes();
     for (const sandbox of sandboxes) {
       await runtime.stopPodSandbox(sandbox.id);

@@ -10,7 +10,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Node } from '../../api/objects.ts';
 import { waitFor, killOnExit } from '../../../test/e2e/harness.ts';
-import { planNodeRoutes, syncNodeRoutes } from './nodeRoutes.ts';
+import { planNodeRoutes, removeNodeRoutes, syncNodeRoutes } from './nodeRoutes.ts';
 
 const run = promisify(execFile);
 
@@ -156,6 +156,13 @@ test('as root: routes to a peer machine are kept in the main table, and pods rea
   assert.equal(await ipIn(machines.a, 'route', 'show', '10.42.241.0/24'), '');
   // The runtime's fallback stays: nothing for the cluster's range leaves by another route.
   assert.match(await ipIn(machines.a, 'route', 'show', '10.42.0.0/16'), /^unreachable 10\.42\.0\.0\/16/);
+
+  // killall takes back the routes, the uplink's forwarding and its rules.
+  await removeNodeRoutes({ netns: machines.b });
+  assert.equal(await ipIn(machines.b, 'route', 'show', 'proto', '76'), '');
+  assert.equal(await ipIn(machines.b, 'rule', 'show', 'pref', '9110'), '');
+  assert.equal(await ipIn(machines.b, 'rule', 'show', 'pref', '9111'), '');
+  assert.equal((await run('ip', ['netns', 'exec', machines.b, 'cat', '/proc/sys/net/ipv4/conf/uplink/forwarding'])).stdout.trim(), '0');
 });
 
 test('as root: a route someone else made for a peer\'s range is left alone', { skip: !isRoot && 'needs root' }, async () => {

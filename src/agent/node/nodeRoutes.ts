@@ -17,14 +17,11 @@
 // (`iif <bridge> to 10.42.0.0/16 lookup main`), which finds these routes; the runtime's
 // `unreachable` routes for the cluster's ranges stay as the fallback (longest prefix wins).
 
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import type { Node } from '../../api/objects.ts';
 import type { InformerFactory } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
-
-const run = promisify(execFile);
+import { ip } from '../../runtime/process/ipCommand.ts';
 
 export interface NodeRoutesOptions {
   informers: InformerFactory;
@@ -159,6 +156,23 @@ export async function syncNodeRoutes(nodes: readonly Node[], nodeName: string, o
 }
 
 /**
+ * Takes back everything syncNodeRoutes made on this machine (`skiff killall`): its routes, and
+ * on an uplink it opened, forwarding first and then the rules guarding it.
+ */
+export async function removeNodeRoutes(options: Pick<SyncOptions, 'netns'> = {}): Promise<void> {
+  const host = hostIn(options.netns);
+  for (const route of await mainRoutes(host)) {
+    if (route.protocol === routeProtocol) await host.ip('route', 'del', route.dst, 'proto', routeProtocol);
+  }
+  for (const { iif } of await rules(host, refusePref)) {
+    if (iif) await host.write(`/proc/sys/net/ipv4/conf/${iif}/forwarding`, '0');
+  }
+  for (const pref of [acceptPref, refusePref]) {
+    for (let left = (await rules(host, pref)).length; left > 0; left--) await host.ip('rule', 'del', 'pref', pref);
+  }
+}
+
+/**
  * Lets what arrives on the uplink be forwarded to this machine's pods, and nothing else: the
  * rules first, then forwarding, so there is never a moment where anything else could be.
  */
@@ -196,12 +210,12 @@ interface Host {
 function hostIn(netns: string | undefined): Host {
   if (!netns) {
     return {
-      ip: async (...args) => (await run('ip', args)).stdout,
+      ip,
       read: (path) => readFile(path, 'utf8'),
       write: (path, value) => writeFile(path, value),
     };
   }
-  const inside = async (...argv: string[]) => (await run('ip', ['netns', 'exec', netns, ...argv])).stdout;
+  const inside = (...argv: string[]) => ip('netns', 'exec', netns, ...argv);
   return {
     ip: (...args) => inside('ip', ...args),
     read: (path) => inside('cat', path),

@@ -69,16 +69,21 @@ export function createProxy(options: ProxyOptions): Proxy {
   };
 }
 
-function forwardRequest(options: ProxyOptions, req: IncomingMessage, res: ServerResponse, backend: Backend, tries: Tries): void {
-  const endpoint = pickEndpoint(backend, tries);
-  const upstream = httpRequest({
+/** The request to an endpoint: an upgrade gets a connection of its own (never reused). */
+function upstreamRequest(options: ProxyOptions, req: IncomingMessage, endpoint: Endpoint, upgrade: boolean): ClientRequest {
+  return httpRequest({
     host: endpoint.host,
     port: endpoint.port,
     method: req.method,
     path: req.url,
-    headers: upstreamRequestHeaders(req, options.scheme, false),
-    agent: options.agent,
+    headers: upstreamRequestHeaders(req, options.scheme, upgrade),
+    agent: upgrade ? false : options.agent,
   });
+}
+
+function forwardRequest(options: ProxyOptions, req: IncomingMessage, res: ServerResponse, backend: Backend, tries: Tries): void {
+  const endpoint = pickEndpoint(backend, tries);
+  const upstream = upstreamRequest(options, req, endpoint, false);
   const connection = whenConnected(upstream, () => {
     if (req.readableEnded) upstream.end();
     else req.pipe(upstream);
@@ -109,14 +114,7 @@ function forwardRequest(options: ProxyOptions, req: IncomingMessage, res: Server
 
 function forwardUpgrade(options: ProxyOptions, req: IncomingMessage, socket: Duplex, head: Buffer, backend: Backend, tries: Tries): void {
   const endpoint = pickEndpoint(backend, tries);
-  const upstream = httpRequest({
-    host: endpoint.host,
-    port: endpoint.port,
-    method: req.method,
-    path: req.url,
-    headers: upstreamRequestHeaders(req, options.scheme, true),
-    agent: false, // an upgraded connection is never reused
-  });
+  const upstream = upstreamRequest(options, req, endpoint, true);
   const connection = whenConnected(upstream, () => upstream.end());
   const abandon = () => upstream.destroy();
   socket.once('close', abandon);
