@@ -5,7 +5,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { SkiffServer, run, skiffMain, waitFor } from '../test/e2e/harness.ts';
+import { SkiffServer, run, skiffBin, waitFor } from '../test/e2e/harness.ts';
 import { createHttpClient, loadKubeconfig } from '../src/client/httpClient.ts';
 import { types } from '../src/client/resourceTypes.ts';
 import type { Client } from '../src/client/client.ts';
@@ -20,7 +20,7 @@ async function withCluster(nodes: number, body: (server: SkiffServer, client: Cl
   let agent: ChildProcess | undefined;
   try {
     const token = (await import('node:fs')).readFileSync(join(server.dataDir, 'node-token'), 'utf8').trim();
-    agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--ca-file', join(server.dataDir, 'ca.crt'), '--simulate', String(nodes)], { stdio: 'ignore' });
+    agent = spawn(skiffBin, ['agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--ca-file', join(server.dataDir, 'ca.crt'), '--simulate', String(nodes)], { stdio: 'ignore' });
     const client = createHttpClient(loadKubeconfig(server.kubeconfig));
     const started = performance.now();
     await waitFor(async () => (await client.list(types.nodes)).items.length === nodes, 120_000, `${nodes} nodes`);

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SkiffServer, killOnExit, run, skiffMain, waitFor } from '../test/e2e/harness.ts';
+import { SkiffServer, killOnExit, run, skiffBin, waitFor } from '../test/e2e/harness.ts';
 import { createHttpClient, loadKubeconfig } from '../src/client/httpClient.ts';
 import { types } from '../src/client/resourceTypes.ts';
 import type { Client } from '../src/client/client.ts';
@@ -115,7 +115,7 @@ async function rssMb(pid: number): Promise<number> {
 async function agentRss(server: SkiffServer): Promise<void> {
   const token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
   const dataDir = await mkdtemp(join(tmpdir(), 'skiff-bench-agent-'));
-  const agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', 'bench-agent', '--data-dir', dataDir], { stdio: 'ignore' });
+  const agent = spawn(skiffBin, ['agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', 'bench-agent', '--data-dir', dataDir], { stdio: 'ignore' });
   killOnExit(agent);
   try {
     const client = createHttpClient(loadKubeconfig(server.kubeconfig));
@@ -123,7 +123,7 @@ async function agentRss(server: SkiffServer): Promise<void> {
     line('idle RSS, joined agent', `${await rssMb(agent.pid!)} MB`);
   } finally {
     agent.kill('SIGKILL');
-    await run(process.execPath, [skiffMain, 'killall', '--data-dir', dataDir]);
+    await run(skiffBin, ['killall', '--data-dir', dataDir]);
     await rm(dataDir, { recursive: true, force: true });
   }
 }

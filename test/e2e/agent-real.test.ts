@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { killOnExit, run, skiffMain, SkiffServer, waitFor } from './harness.ts';
+import { killOnExit, run, skiffBin, SkiffServer, waitFor } from './harness.ts';
 import { getJson } from './agents.ts';
 import { netnsName } from '../../src/runtime/process/podNetwork.ts';
 import { cgroupProcsFiles } from '../../src/runtime/process/cgroups.ts';
@@ -37,8 +37,8 @@ before(async () => {
 async function startAgent(): Promise<void> {
   const token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
   agentOutput = '';
-  agent = spawn(process.execPath, [
-    skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token,
+  agent = spawn(skiffBin, [
+    'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token,
     '--ca-file', join(server.dataDir, 'ca.crt'), '--node-name', nodeName, '--data-dir', dataDir,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(agent);
@@ -85,7 +85,7 @@ after(async () => {
   if (agent) await stopAgent('SIGKILL');
   if (dataDir) {
     // Leftovers of a failed test: the node's pods, namespaces, interfaces and cgroups.
-    const cleanup = await run(process.execPath, [skiffMain, 'killall', '--data-dir', dataDir]);
+    const cleanup = await run(skiffBin, ['killall', '--data-dir', dataDir]);
     assert.equal(cleanup.code, 0, cleanup.stderr);
     await rm(dataDir, { recursive: true, force: true });
   }

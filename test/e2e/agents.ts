@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
-import { killOnExit, skiffMain, SkiffServer, waitFor } from './harness.ts';
+import { killOnExit, skiffBin, SkiffServer, waitFor } from './harness.ts';
 
 export interface AgentOptions {
   /** Nodes are <nodeName>-0 .. <nodeName>-<count-1>. */
@@ -46,7 +46,7 @@ export class SimulatedAgent {
     if (options.capacity) args.push('--node-capacity', keyValues(options.capacity));
     if (options.leaseDurationSeconds) args.push('--node-lease-duration-seconds', String(options.leaseDurationSeconds));
     if (options.startDelayMs) args.push('--start-delay-ms', String(options.startDelayMs));
-    const child = spawn(process.execPath, [skiffMain, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(skiffBin, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     killOnExit(child);
     const agent = new SimulatedAgent(child, Array.from({ length: options.count }, (_, i) => `${options.nodeName}-${i}`));
     try {

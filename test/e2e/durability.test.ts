@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { SkiffServer, run, skiffMain, waitFor } from './harness.ts';
+import { SkiffServer, run, skiffBin, waitFor } from './harness.ts';
 
 let server: SkiffServer;
 before(async () => {
@@ -48,7 +48,7 @@ test('a second server on a used port fails with a clear message', async () => {
 });
 
 test('a second server on the same data dir is refused', async () => {
-  const second = await run(process.execPath, [skiffMain, 'server', '--data-dir', server.dataDir, '--port', '0'], { timeoutMs: 20_000 });
+  const second = await run(skiffBin, ['server', '--data-dir', server.dataDir, '--port', '0'], { timeoutMs: 20_000 });
   assert.equal(second.code, 1);
   assert.match(second.stderr, /is in use by another skiff server/);
   assert.match(await server.ok(['get', 'ns', 'default']), /default/, 'the first keeps serving');

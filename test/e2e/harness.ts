@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-export const skiffMain = join(root, 'src/cli/main.ts');
+/** The skiff command as users run it (the Node flags and compile cache it sets included). */
+export const skiffBin = join(root, 'bin/skiff');
 /** Flags for a server that runs no controllers and no scheduler: the test runs its own. */
 export const withoutControlLoops = ['--controllers=', '--disable-scheduler'];
 export const kubectlBinary = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -89,7 +90,7 @@ export class SkiffServer {
   async restart(port = this.port): Promise<void> {
     this.#output = '';
     await rm(this.kubeconfig, { force: true }); // so a stale one is not mistaken for readiness
-    const child = spawn(process.execPath, [skiffMain, 'server', '--data-dir', this.dataDir, '--port', String(port), '--host', '127.0.0.1', ...this.#args], {
+    const child = spawn(skiffBin, ['server', '--data-dir', this.dataDir, '--port', String(port), '--host', '127.0.0.1', ...this.#args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     killOnExit(child);
@@ -126,7 +127,7 @@ export class SkiffServer {
     await this.kill('SIGKILL');
     if (this.#cidrLease) {
       // The agent leaves containers running for the next agent to adopt: remove them.
-      const cleanup = await run(process.execPath, [skiffMain, 'killall', '--data-dir', this.dataDir]);
+      const cleanup = await run(skiffBin, ['killall', '--data-dir', this.dataDir]);
       if (cleanup.code !== 0) console.error(`skiff killall failed (${cleanup.code}): ${cleanup.stderr}`);
       this.#cidrLease.release();
       this.#cidrLease = undefined;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { killOnExit, run, skiffMain, SkiffServer, waitFor } from './harness.ts';
+import { killOnExit, run, skiffBin, SkiffServer, waitFor } from './harness.ts';
 import { getJson } from './agents.ts';
 import { waitForReadyPods } from './realPods.ts';
 import { startTraffic } from './traffic.ts';
@@ -62,7 +62,7 @@ async function dropSecondProxyTable(): Promise<void> {
 async function stopSecondMachine(): Promise<void> {
   await loseSecondAgent();
   if (agentDir) {
-    const cleanup = await run(process.execPath, [skiffMain, 'killall', '--data-dir', agentDir]);
+    const cleanup = await run(skiffBin, ['killall', '--data-dir', agentDir]);
     assert.equal(cleanup.code, 0, cleanup.stderr);
   }
 }
@@ -104,7 +104,7 @@ const fetchFrom = (pod: string, ip: string) =>
 test('a second agent joins with the server address and the join token alone', async () => {
   const token = (await readFile(join(server.dataDir, 'node-token'), 'utf8')).trim();
   assert.match(token, /^K10[0-9a-f]{64}::/, 'the token pins the CA');
-  agent = spawn(process.execPath, [skiffMain, 'agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', second, '--data-dir', agentDir, '--node-labels', 'machine=second'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  agent = spawn(skiffBin, ['agent', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--node-name', second, '--data-dir', agentDir, '--node-labels', 'machine=second'], { stdio: ['ignore', 'pipe', 'pipe'] });
   killOnExit(agent);
   const child = agent;
   child.stdout!.on('data', (d) => (agentOutput += d));
