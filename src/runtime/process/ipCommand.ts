@@ -18,3 +18,18 @@ export async function ipTolerating(pattern: RegExp, ...args: string[]): Promise<
     if (!pattern.test(String((error as { stderr?: string }).stderr))) throw error;
   }
 }
+
+/**
+ * Runs several `ip` commands in one process (`ip -batch -`; in a network namespace with
+ * `netns`): a spawn costs milliseconds of the event loop in a large process. The first failing
+ * command stops the rest and fails the whole; words must not contain spaces.
+ */
+export function ipBatch(commands: string[][], netns?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('ip', [...(netns ? ['-n', netns] : []), '-batch', '-'], (error, _stdout, stderr) => {
+      if (error) reject(Object.assign(error, { stderr }));
+      else resolve();
+    });
+    child.stdin!.end(commands.map((words) => `${words.join(' ')}\n`).join(''));
+  });
+}

@@ -8,7 +8,7 @@
 // can leave the machine by the default route.
 
 import { writeFile } from 'node:fs/promises';
-import { ip, ipTolerating } from './ipCommand.ts';
+import { ip, ipBatch, ipTolerating } from './ipCommand.ts';
 
 export interface NodeNetwork {
   bridge: string;
@@ -121,16 +121,20 @@ export async function setUpPodNetwork(net: NodeNetwork, podUid: string, podIp: s
   const ns = netnsName(podUid);
   const hostEnd = `veth${ns.slice(6)}`;
   await tearDownPodNetwork(podUid);
-  await ip('netns', 'add', ns);
   try {
-    await ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
-    await ip('link', 'set', hostEnd, 'master', net.bridge, 'up');
-    // Hairpin: a pod reaching itself through its Service's address comes back on its own port.
-    await ip('link', 'set', hostEnd, 'type', 'bridge_slave', 'hairpin', 'on');
-    await ip('-n', ns, 'link', 'set', 'lo', 'up');
-    await ip('-n', ns, 'addr', 'add', `${podIp}/${prefixOf(net.podCIDR)}`, 'dev', 'eth0');
-    await ip('-n', ns, 'link', 'set', 'eth0', 'up');
-    await ip('-n', ns, 'route', 'add', 'default', 'via', gatewayOf(net.podCIDR));
+    await ipBatch([
+      ['netns', 'add', ns],
+      ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns],
+      ['link', 'set', hostEnd, 'master', net.bridge, 'up'],
+      // Hairpin: a pod reaching itself through its Service's address comes back on its own port.
+      ['link', 'set', hostEnd, 'type', 'bridge_slave', 'hairpin', 'on'],
+    ]);
+    await ipBatch([
+      ['link', 'set', 'lo', 'up'],
+      ['addr', 'add', `${podIp}/${prefixOf(net.podCIDR)}`, 'dev', 'eth0'],
+      ['link', 'set', 'eth0', 'up'],
+      ['route', 'add', 'default', 'via', gatewayOf(net.podCIDR)],
+    ], ns);
   } catch (error) {
     await tearDownPodNetwork(podUid);
     throw error;

@@ -117,11 +117,25 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
   const podCgroup = (sandboxId: string) => `${cgroupParent}/${sandboxId}`;
   const containerCgroup = (r: ContainerRecord) => `${cgroupParent}/${r.sandboxId}/${r.id}`;
 
+  // Records as last read or written: this instance is their only writer while it runs (the data
+  // dir's lock), and the kubelet lists every container each second.
+  const records = new Map<string, SandboxRecord | ContainerRecord>();
+  function readRecord<T extends SandboxRecord | ContainerRecord>(file: string): T | undefined {
+    const known = records.get(file);
+    if (known) return known as T;
+    const read = readJson<T>(file);
+    if (read) records.set(file, read);
+    return read;
+  }
+  function writeRecord(file: string, record: SandboxRecord | ContainerRecord): void {
+    writeJson(file, record);
+    records.set(file, record);
+  }
   function readSandbox(id: string): SandboxRecord | undefined {
-    return readJson(sandboxFile(id));
+    return readRecord(sandboxFile(id));
   }
   function readContainer(id: string): ContainerRecord | undefined {
-    return readJson(containerFile(id));
+    return readRecord(containerFile(id));
   }
   function allSandboxes(): SandboxRecord[] {
     return fs.readdirSync(sandboxDir).flatMap((f) => (f.endsWith('.json') ? (readSandbox(f.slice(0, -5)) ?? []) : []));
@@ -152,7 +166,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       reason: oom ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error',
       ...(code ? {} : { message: 'the container shim was killed; its exit code is unknown' }),
     };
-    writeJson(containerFile(r.id), done);
+    writeRecord(containerFile(r.id), done);
     return done;
   }
 
@@ -270,13 +284,13 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       const used = new Set(allSandboxes().map((s) => s.ip));
       const ip = config.hostNetwork ? hostIp() : allocateIp(podRange, used);
       const record: SandboxRecord = { id, config, state: 'ready', ip, createdAt: new Date().toISOString() };
-      writeJson(sandboxFile(id), record);
+      writeRecord(sandboxFile(id), record);
       try {
         if (mode === 'root') {
           createCgroup(podCgroup(id), config.resources);
           if (network && !config.hostNetwork) await setUpPodNetwork(network, config.uid, ip);
           record.holder = await startPodHolder(config.hostNetwork ? { hostNetwork: true } : { hostname: config.hostname, netnsPath: netnsPath(config.uid) }, cgroupProcsFiles(podCgroup(id)));
-          writeJson(sandboxFile(id), record);
+          writeRecord(sandboxFile(id), record);
         }
       } catch (error) {
         if (mode === 'root') {
@@ -284,6 +298,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
           removeCgroup(podCgroup(id));
         }
         fs.rmSync(sandboxFile(id), { force: true });
+        records.delete(sandboxFile(id));
         throw error;
       }
       return id;
@@ -293,7 +308,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       const s = readSandbox(id);
       if (!s) return;
       await teardownSandbox(s);
-      writeJson(sandboxFile(id), { ...s, state: 'notready' });
+      writeRecord(sandboxFile(id), { ...s, state: 'notready' });
     },
 
     async removePodSandbox(id) {
@@ -303,6 +318,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       for (const c of allContainers()) if (c.sandboxId === id) await this.removeContainer(c.id);
       if (mode === 'root') removeCgroup(podCgroup(id));
       fs.rmSync(sandboxFile(id), { force: true });
+      records.delete(sandboxFile(id));
     },
 
     async podSandboxStatus(id) {
@@ -325,7 +341,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       fs.mkdirSync(path.dirname(config.logPath), { recursive: true });
       const record: ContainerRecord = { id, sandboxId, config, state: 'created', createdAt: new Date().toISOString() };
       if (mode === 'root') createCgroup(containerCgroup(record), config.resources);
-      writeJson(containerFile(id), record);
+      writeRecord(containerFile(id), record);
       return id;
     },
 
@@ -361,7 +377,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
         throw new Error(`container ${id} could not be started`);
       }
       const started: ContainerRecord = { ...r, state: 'running', shim, startedAt: new Date().toISOString() };
-      writeJson(containerFile(id), started);
+      writeRecord(containerFile(id), started);
       // As root, started means its init has set up its namespaces and mounts and run its
       // command (exec and stop need its main process, and exec must see the mounts). With
       // stdin, that the shim has opened it (an attach right away must have a reader to write to).
@@ -390,6 +406,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       }
       if (mode === 'root') removeCgroup(containerCgroup(r));
       fs.rmSync(path.join(containerDir, id), { recursive: true, force: true });
+      records.delete(containerFile(id));
     },
 
     async containerStatus(id) {
