@@ -7,6 +7,7 @@
 // is refused. The cluster's ranges also get `unreachable` routes, so nothing meant for them
 // can leave the machine by the default route.
 
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { ip, ipBatch, ipTolerating } from './ipCommand.ts';
 
@@ -112,6 +113,11 @@ export function netnsName(podUid: string): string {
   return `skiff-${podUid.replace(/-/g, '').slice(0, 8)}`;
 }
 
+/** The host's end of a pod's veth pair. */
+function hostEndOf(podUid: string): string {
+  return `veth${netnsName(podUid).slice(6)}`;
+}
+
 export function netnsPath(podUid: string): string {
   return `/run/netns/${netnsName(podUid)}`;
 }
@@ -119,7 +125,7 @@ export function netnsPath(podUid: string): string {
 /** The pod's namespace, its veth on the bridge, its address and a default route via the bridge. */
 export async function setUpPodNetwork(net: NodeNetwork, podUid: string, podIp: string): Promise<void> {
   const ns = netnsName(podUid);
-  const hostEnd = `veth${ns.slice(6)}`;
+  const hostEnd = hostEndOf(podUid);
   await tearDownPodNetwork(podUid);
   try {
     await ipBatch([
@@ -141,9 +147,13 @@ export async function setUpPodNetwork(net: NodeNetwork, podUid: string, podIp: s
   }
 }
 
-/** Deleting the namespace deletes its end of the veth, and with it the host's end. */
+/**
+ * Deleting the namespace deletes its end of the veth, and with it the host's end. What is not
+ * there is not asked for: every `ip` is a process spawned (and pod starts tear down first).
+ */
 export async function tearDownPodNetwork(podUid: string): Promise<void> {
   const ns = netnsName(podUid);
-  await ipTolerating(/No such file|Cannot find/, 'netns', 'del', ns);
-  await ipTolerating(/Cannot find device/, 'link', 'del', `veth${ns.slice(6)}`);
+  if (existsSync(netnsPath(podUid))) await ipTolerating(/No such file|Cannot find/, 'netns', 'del', ns);
+  const hostEnd = hostEndOf(podUid);
+  if (existsSync(`/sys/class/net/${hostEnd}`)) await ipTolerating(/Cannot find device/, 'link', 'del', hostEnd);
 }
