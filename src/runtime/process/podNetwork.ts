@@ -42,13 +42,32 @@ export function loopbackRangeFor(podCIDR: string): string {
 }
 
 /** The lowest free host address of the range, skipping the network, gateway and broadcast. */
-export function allocateIp(cidr: string, used: ReadonlySet<string>): string {
+/**
+ * A free address of the range (not its network, gateway or broadcast address), the first after
+ * `after` (wrapping round), as CNI's host-local IPAM allocates: an address just given up is
+ * the last to be handed out again, so nothing still holding it (a neighbour cache, a client
+ * of the pod that went) meets a new pod there.
+ */
+export function allocateIp(cidr: string, used: ReadonlySet<string>, after?: string): string {
   const { base, size } = parseCidr(cidr);
-  for (let offset = 2; offset < size - 1; offset++) {
-    const ip = formatIp(base + offset);
+  const first = 2;
+  const count = size - 3;
+  const afterValue = after === undefined ? undefined : ipValue(after);
+  const previous = afterValue === undefined ? first - 1 : afterValue - base;
+  const start = previous >= first && previous < first + count ? previous - first + 1 : 0;
+  for (let i = 0; i < count; i++) {
+    const ip = formatIp(base + first + ((start + i) % count));
     if (!used.has(ip)) return ip;
   }
   throw new Error(`no free address left in ${cidr}`);
+}
+
+/**
+ * The pod interface's MAC, derived from its address (the 0a:58 prefix Kubernetes' CNI plugins
+ * use): a neighbour entry for an address reused by another pod stays right.
+ */
+export function macFor(podIp: string): string {
+  return ['0a', '58', ...podIp.split('.').map((octet) => Number(octet).toString(16).padStart(2, '0'))].join(':');
 }
 
 export function gatewayOf(cidr: string): string {
@@ -62,13 +81,16 @@ export function prefixOf(cidr: string): number {
 function parseCidr(cidr: string): { base: number; prefix: number; size: number } {
   const [address, prefixText] = cidr.split('/');
   const prefix = Number(prefixText);
-  const octets = address!.split('.').map(Number);
-  if (octets.length !== 4 || octets.some((o) => !(o >= 0 && o <= 255)) || !(prefix >= 8 && prefix <= 30)) {
-    throw new Error(`invalid IPv4 CIDR ${cidr}`);
-  }
+  const value = ipValue(address!);
+  if (value === undefined || !(prefix >= 8 && prefix <= 30)) throw new Error(`invalid IPv4 CIDR ${cidr}`);
   const size = 2 ** (32 - prefix);
-  const value = octets.reduce((acc, o) => acc * 256 + o, 0);
   return { base: value - (value % size), prefix, size };
+}
+
+function ipValue(ip: string): number | undefined {
+  const octets = ip.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((o) => !(o >= 0 && o <= 255))) return undefined;
+  return octets.reduce((acc, o) => acc * 256 + o, 0);
 }
 
 function formatIp(value: number): string {
@@ -130,7 +152,7 @@ export async function setUpPodNetwork(net: NodeNetwork, podUid: string, podIp: s
   try {
     await ipBatch([
       ['netns', 'add', ns],
-      ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns],
+      ['link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', 'eth0', 'address', macFor(podIp), 'netns', ns],
       ['link', 'set', hostEnd, 'master', net.bridge, 'up'],
       // Hairpin: a pod reaching itself through its Service's address comes back on its own port.
       ['link', 'set', hostEnd, 'type', 'bridge_slave', 'hairpin', 'on'],

@@ -111,6 +111,7 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
   fs.mkdirSync(containerDir, { recursive: true });
   let networkReady: Promise<void> | undefined;
   const pumps = new Map<string, LogPump>();
+  let lastPodIp: string | undefined;
 
   const sandboxFile = (id: string) => path.join(sandboxDir, `${id}.json`);
   const containerFile = (id: string, name = 'container.json') => path.join(containerDir, id, name);
@@ -281,8 +282,11 @@ export function createProcessRuntime(options: ProcessRuntimeOptions): ProcessRun
       if (!config.hostNetwork) await this.ensureNetwork();
       // From reading the used addresses to writing the record nothing awaits, so concurrent
       // calls never pick the same address; the record is written before the slower setup.
-      const used = new Set(allSandboxes().map((s) => s.ip));
-      const ip = config.hostNetwork ? hostIp() : allocateIp(podRange, used);
+      const sandboxes = allSandboxes();
+      const used = new Set(sandboxes.map((s) => s.ip));
+      // Round robin from the last address given (after a restart, the newest pod's).
+      lastPodIp ??= sandboxes.filter((s) => !s.config.hostNetwork).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1)?.ip;
+      const ip = config.hostNetwork ? hostIp() : (lastPodIp = allocateIp(podRange, used, lastPodIp));
       const record: SandboxRecord = { id, config, state: 'ready', ip, createdAt: new Date().toISOString() };
       writeRecord(sandboxFile(id), record);
       try {
