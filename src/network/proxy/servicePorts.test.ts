@@ -66,6 +66,22 @@ test('external addresses: externalIPs, VIP ingress IPs, and this node\'s own for
   assert.deepEqual(servicePortsOf([classed], [], self)[0]!.externalIPs, ['198.51.100.7', '192.0.2.3'], 'another class\'s load balancer is not ServiceLB\'s');
 });
 
+test('an endpoint whose serving condition is unset serves (upstream reads it so)', () => {
+  const terminating = slice('web', [{ ip: '10.42.0.2', ready: false, terminating: true }]);
+  delete terminating.endpoints[0]!.conditions!.serving;
+  const port = servicePortsOf([service('web', '10.43.0.10')], [terminating], self)[0]!;
+  assert.deepEqual(ips(port.clusterEndpoints), ['10.42.0.2']);
+});
+
+test('Services labelled for another proxy, and their slices, are left to it', () => {
+  const mine = service('mine', '10.43.0.11');
+  const theirs = { ...service('theirs', '10.43.0.12'), metadata: { ...service('theirs', '10.43.0.12').metadata, labels: { 'service.kubernetes.io/service-proxy-name': 'other-proxy' } } };
+  const foreignSlice = slice('mine', [{ ip: '10.42.0.9' }], { name: 'foreign' });
+  foreignSlice.metadata!.labels!['service.kubernetes.io/service-proxy-name'] = 'other-proxy';
+  const ports = servicePortsOf([mine, theirs], [slice('mine', [{ ip: '10.42.0.2' }]), foreignSlice], self);
+  assert.deepEqual(ports.map((p) => [p.service, ips(p.clusterEndpoints)]), [['mine', ['10.42.0.2']]]);
+});
+
 test('headless, ExternalName and not yet allocated services are not proxied; ports are named or numbered', () => {
   const ports = servicePortsOf([
     service('headless', 'None'),

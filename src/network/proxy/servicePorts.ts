@@ -48,20 +48,26 @@ export interface ProxiedNode {
 }
 
 const serviceNameLabel = 'kubernetes.io/service-name';
+/**
+ * As kube-proxy's informers select: Services (and their slices) labelled for another proxy, or
+ * marked headless, are not this proxy's.
+ */
+const notOurs = ['service.kubernetes.io/service-proxy-name', 'service.kubernetes.io/headless'];
+const isOurs = (o: { metadata?: { labels?: Record<string, string> } }) => !notOurs.some((label) => o.metadata?.labels?.[label] !== undefined);
 
 /** Every port of every Service the proxy handles, in a stable order (namespace, name, port). */
 export function servicePortsOf(services: readonly Service[], slices: readonly EndpointSlice[], node: ProxiedNode): ServicePort[] {
   const slicesByService = new Map<string, EndpointSlice[]>();
   for (const slice of slices) {
     const service = slice.metadata?.labels?.[serviceNameLabel];
-    if (!service || slice.addressType !== 'IPv4') continue;
+    if (!service || slice.addressType !== 'IPv4' || !isOurs(slice)) continue;
     const key = `${slice.metadata!.namespace}/${service}`;
     let list = slicesByService.get(key);
     if (!list) slicesByService.set(key, (list = []));
     list.push(slice);
   }
   const ports: ServicePort[] = [];
-  for (const service of [...services].sort(byNamespaceAndName)) {
+  for (const service of services.filter(isOurs).sort(byNamespaceAndName)) {
     const key = `${service.metadata?.namespace}/${service.metadata?.name}`;
     ports.push(...portsOfService(service, slicesByService.get(key) ?? [], node));
   }
@@ -118,9 +124,9 @@ function endpointsOf(slices: EndpointSlice[], portName: string, protocol: Protoc
     for (const endpoint of slice.endpoints ?? []) {
       const ip = endpoint.addresses?.[0];
       if (!ip || !isIPv4(ip)) continue;
-      // Upstream's reading of the conditions: unknown readiness is ready, unknown serving follows ready.
+      // Upstream's reading of the conditions: unknown readiness is ready, unknown serving is serving.
       const ready = endpoint.conditions?.ready ?? true;
-      const serving = endpoint.conditions?.serving ?? ready;
+      const serving = endpoint.conditions?.serving ?? true;
       const terminating = endpoint.conditions?.terminating ?? false;
       const key = `${ip}:${port.port}`;
       if (!seen.has(key)) seen.set(key, { ip, port: port.port, local: endpoint.nodeName === nodeName, ready, servingTerminating: serving && terminating });
