@@ -243,7 +243,8 @@ test('a websocket upgrade goes through to the backend', async () => {
 });
 
 test('a Service without endpoints is a 503; the default backend takes what no rule does', async () => {
-  await createIngress('catch-all', { defaultBackend: backend('fallback', { name: 'http' }), rules: [{ host: 'empty.example.com', http: { paths: [path('/', 'empty')] } }] });
+  await createIngress('catch-all', { defaultBackend: backend('fallback', { name: 'http' }) });
+  await createIngress('empty', { rules: [{ host: 'empty.example.com', http: { paths: [path('/', 'empty')] } }] });
   const unavailable = await until('empty.example.com', '/', 503);
   assert.equal(unavailable.body, '503 Service Unavailable\n');
   await until('nowhere.example.com', '/', 'fallback');

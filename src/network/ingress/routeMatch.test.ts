@@ -83,8 +83,8 @@ test('hosts: an exact host before a wildcard one, both before rules without a ho
   assert.equal(route(undefined, '/'), 'any');
 });
 
-test('a host without a matching path falls through to less specific hosts, then to 404', () => {
-  const route = tableOf(ingress('fall', {
+test('the host picks one group of rules, as nginx picks one server: no falling through to less specific hosts', () => {
+  const route = tableOf(ingress('hosts', {
     rules: [
       { host: 'foo.example.com', http: { paths: [to('api', '/api')] } },
       { host: '*.example.com', http: { paths: [to('docs', '/docs')] } },
@@ -92,12 +92,14 @@ test('a host without a matching path falls through to less specific hosts, then 
     ],
   }));
   assert.equal(route('foo.example.com', '/api/v1'), 'api');
-  assert.equal(route('foo.example.com', '/docs'), 'docs');
-  assert.equal(route('foo.example.com', '/static/x.css'), 'static');
-  assert.equal(route('foo.example.com', '/other'), undefined);
+  assert.equal(route('foo.example.com', '/docs'), undefined);
+  assert.equal(route('foo.example.com', '/static/x.css'), undefined);
+  assert.equal(route('bar.example.com', '/docs'), 'docs');
+  assert.equal(route('bar.example.com', '/static'), undefined);
+  assert.equal(route('elsewhere.org', '/static/x.css'), 'static');
 });
 
-test('paths: the longest wins, Exact before Prefix at equal length, ImplementationSpecific is a prefix', () => {
+test('paths: the longest wins, Exact before Prefix at equal length, ImplementationSpecific is a plain prefix', () => {
   const route = tableOf(ingress('paths', {
     rules: [{
       http: {
@@ -113,10 +115,10 @@ test('paths: the longest wins, Exact before Prefix at equal length, Implementati
   assert.equal(route('', '/aaa/bbb/ccc?q=1'), 'ab');
   assert.equal(route('', '/aaab'), 'root');
   assert.equal(route('', '/impl/x'), 'impl');
-  assert.equal(route('', '/implx'), 'root');
+  assert.equal(route('', '/implx'), 'impl', 'as ingress-nginx\'s location /impl');
 });
 
-test('default backends: an Ingress\'s takes its hosts\' unmatched paths; the oldest takes every other request', () => {
+test('default backends: an Ingress\'s takes its hosts\' unmatched paths; one without rules takes the hosts no rule names', () => {
   const route = tableOf(
     ingress('first', { defaultBackend: svc('first-default'), rules: [{ host: 'a.example.com', http: { paths: [to('a', '/a')] } }] }),
     ingress('second', { defaultBackend: svc('second-default'), rules: [{ host: 'b.example.com', http: { paths: [to('b', '/b')] } }] }),
@@ -124,7 +126,10 @@ test('default backends: an Ingress\'s takes its hosts\' unmatched paths; the old
   assert.equal(route('a.example.com', '/a'), 'a');
   assert.equal(route('a.example.com', '/zzz'), 'first-default');
   assert.equal(route('b.example.com', '/zzz'), 'second-default');
-  assert.equal(route('c.example.com', '/'), 'first-default');
+  assert.equal(route('c.example.com', '/'), undefined, 'an Ingress with rules is no catch-all');
+  const withCatchAll = tableOf(ingress('catch-all', { defaultBackend: svc('catch-all') }), ingress('first', { rules: [{ host: 'a.example.com', http: { paths: [to('a', '/a')] } }] }));
+  assert.equal(withCatchAll('c.example.com', '/'), 'catch-all');
+  assert.equal(withCatchAll('a.example.com', '/zzz'), undefined, 'a host with rules of its own keeps to them');
 });
 
 test('with the same host and path in two Ingresses, the older one wins', () => {

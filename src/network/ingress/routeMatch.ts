@@ -1,10 +1,11 @@
-// Which backend a request goes to, and which certificate a TLS handshake gets. Hosts: an exact
-// host's rules, then a "*.domain" rule's (one DNS label deep: *.foo.com takes bar.foo.com, not
-// foo.com nor a.bar.foo.com), then the rules without a host. The first of those with a matching
-// path, or with a default backend of its own, takes the request. Paths as the Ingress API says:
-// Exact is the whole path; Prefix matches element by element (/foo takes /foo, /foo/ and
-// /foo/bar, never /foobar; trailing slashes do not count); the longest path wins, Exact before
-// Prefix at equal length.
+// Which backend a request goes to, and which certificate a TLS handshake gets. The host picks
+// one group of rules, as nginx picks one server: an exact host's, else a "*.domain" one's (one
+// DNS label deep: *.foo.com takes bar.foo.com, not foo.com nor a.bar.foo.com), else the rules
+// without a host. Within it a matching path takes the request, else the group's default
+// backend, else it is a 404. Paths as the Ingress API says: Exact is the whole path; Prefix
+// matches element by element (/foo takes /foo, /foo/ and /foo/bar, never /foobar; trailing
+// slashes do not count); ImplementationSpecific is ingress-nginx's plain prefix (/foo takes
+// /foobar too); the longest path wins, Exact first at equal length.
 
 import type { SecureContext } from 'node:tls';
 import type { Backend, HostRoutes, PathRoute, RoutingTable } from './routingTable.ts';
@@ -13,11 +14,8 @@ import type { Backend, HostRoutes, PathRoute, RoutingTable } from './routingTabl
 export function routeRequest(table: RoutingTable, hostHeader: string | undefined, url: string): Backend | undefined {
   const host = requestHost(hostHeader);
   const path = requestPath(url);
-  for (const group of hostGroups(table, host)) {
-    const backend = matchPath(group.paths, path)?.backend ?? group.defaultBackend;
-    if (backend) return backend;
-  }
-  return undefined;
+  const group = hostGroup(table, host);
+  return matchPath(group.paths, path)?.backend ?? group.defaultBackend;
 }
 
 /** The certificate for an SNI name: its own, a wildcard's, the Ingresses' default, if any. */
@@ -34,19 +32,14 @@ export function matchPath(routes: PathRoute[], path: string): PathRoute | undefi
 
 export function pathMatches(route: Pick<PathRoute, 'path' | 'type'>, path: string): boolean {
   if (route.type === 'Exact') return path === route.path;
+  if (route.type === 'ImplementationSpecific') return path.startsWith(route.path);
   // route.path has no trailing slash: "" (for "/") takes everything.
   return path === route.path || path.startsWith(`${route.path}/`);
 }
 
-function* hostGroups(table: RoutingTable, host: string): Generator<HostRoutes> {
-  if (host) {
-    const exact = table.hosts.get(host);
-    if (exact) yield exact;
-    const parent = parentDomain(host);
-    const wildcard = parent !== undefined ? table.wildcards.get(parent) : undefined;
-    if (wildcard) yield wildcard;
-  }
-  yield table.anyHost;
+function hostGroup(table: RoutingTable, host: string): HostRoutes {
+  const parent = parentDomain(host);
+  return (host && table.hosts.get(host)) || (parent !== undefined && table.wildcards.get(parent)) || table.anyHost;
 }
 
 function parentDomain(host: string): string | undefined {

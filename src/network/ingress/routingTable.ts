@@ -24,10 +24,10 @@ export interface Backend {
   next: number;
 }
 
-export type MatchType = 'Exact' | 'Prefix';
+export type MatchType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
 
 export interface PathRoute {
-  /** Exact: the path as written; Prefix: without trailing slashes ("" for "/"). */
+  /** Exact and ImplementationSpecific: the path as written; Prefix: without trailing slashes ("" for "/"). */
   path: string;
   type: MatchType;
   backend: Backend;
@@ -44,7 +44,7 @@ export interface RoutingTable {
   hosts: Map<string, HostRoutes>;
   /** Rules for "*.domain" hosts, by domain. */
   wildcards: Map<string, HostRoutes>;
-  /** Rules without a host, and the default backend for requests no host's rules take. */
+  /** Rules without a host, for hosts no other rule names; its default backend is that of an Ingress without rules. */
   anyHost: HostRoutes;
   /** Certificates by SNI name ("host" or "*.domain"). */
   certificates: Map<string, SecureContext>;
@@ -99,11 +99,13 @@ export function buildRoutingTable(sources: RoutingSources): RoutingTable {
   for (const ing of ingresses) {
     const namespace = ing.metadata!.namespace!;
     const spec = ing.spec ?? {};
+    // An Ingress's default backend takes its own hosts' unmatched paths; one without rules, every
+    // host's no rule names (ingress-nginx's catch-all server).
     const defaultBackend = spec.defaultBackend && backendOf(namespace, spec.defaultBackend);
-    if (defaultBackend) table.anyHost.defaultBackend ??= defaultBackend;
+    if (defaultBackend && !spec.rules?.length) table.anyHost.defaultBackend ??= defaultBackend;
     for (const rule of spec.rules ?? []) {
       const group = groupOf(rule.host);
-      if (rule.host && defaultBackend) group.defaultBackend ??= defaultBackend;
+      if (defaultBackend) group.defaultBackend ??= defaultBackend;
       for (const route of pathRoutes(rule)) {
         const key = `${rule.host ?? ''} ${route.type} ${route.path}`;
         if (seen.has(key)) continue;
@@ -122,10 +124,10 @@ export function buildRoutingTable(sources: RoutingSources): RoutingTable {
   return table;
 }
 
-/** A rule's paths as matches: ImplementationSpecific is a Prefix match ("/" when empty). */
+/** A rule's paths as matches ("/" when empty). */
 function pathRoutes(rule: IngressRule): { path: string; type: MatchType; backend: IngressBackend }[] {
   return (rule.http?.paths ?? []).map((p) => {
-    const type: MatchType = p.pathType === 'Exact' ? 'Exact' : 'Prefix';
+    const type: MatchType = p.pathType === 'Exact' || p.pathType === 'Prefix' ? p.pathType : 'ImplementationSpecific';
     const path = p.path || '/';
     return { path: type === 'Prefix' ? path.replace(/\/+$/, '') : path, type, backend: p.backend };
   });
@@ -134,7 +136,7 @@ function pathRoutes(rule: IngressRule): { path: string; type: MatchType; backend
 /** The longest path first; at equal length an Exact match before a Prefix one; else the order built (oldest Ingress first). */
 function byPrecedence(a: PathRoute, b: PathRoute): number {
   if (a.path.length !== b.path.length) return b.path.length - a.path.length;
-  return a.type === b.type ? 0 : a.type === 'Exact' ? -1 : 1;
+  return Number(a.type !== 'Exact') - Number(b.type !== 'Exact');
 }
 
 function oldestFirst(a: IngressObject, b: IngressObject): number {
