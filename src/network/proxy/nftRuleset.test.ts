@@ -7,7 +7,7 @@ import { service, slice } from './testing/serviceObjects.ts';
 import type { EndpointSlice, Service } from '../../api/objects.ts';
 
 const net: RulesetNetwork = { table: 'skiff-proxy-test', bridge: 'skf0a2a0000', masqueradeAddress: '10.42.0.1', serviceCIDR: '10.43.0.0/16', masqueradeBridged: false };
-const rulesetOf = (services: Service[], slices: EndpointSlice[], network = net) => renderRuleset(servicePortsOf(services, slices, { name: 'self', internalIP: '192.0.2.2' }), network);
+const rulesetOf = (services: Service[], slices: EndpointSlice[], network = net) => renderRuleset(servicePortsOf(services, slices, { name: 'self' }), network);
 const render = (services: Service[], slices: EndpointSlice[], network = net) => {
   const ruleset = rulesetOf(services, slices, network);
   return { ...ruleset, text: fullText(ruleset) };
@@ -64,8 +64,10 @@ test('ClientIP affinity: a timed set per endpoint, consulted before the random c
 });
 
 test('NodePorts and external addresses: Cluster policy masquerades; Local keeps the client, short-circuits pods and the host, drops without local endpoints', () => {
-  const nodePort = (name: string, port: number, policy: 'Cluster' | 'Local') =>
-    service(name, `10.43.0.${port - 30000}`, { type: 'LoadBalancer', externalTrafficPolicy: policy, ports: [{ name: 'http', port: 80, nodePort: port, protocol: 'TCP' }] });
+  const nodePort = (name: string, port: number, policy: 'Cluster' | 'Local') => ({
+    ...service(name, `10.43.0.${port - 30000}`, { type: 'LoadBalancer', externalTrafficPolicy: policy, ports: [{ name: 'http', port: 80, nodePort: port, protocol: 'TCP' }] }),
+    status: { loadBalancer: { ingress: [{ ip: '192.0.2.2', ipMode: 'VIP' }] } },
+  });
   const { text } = render(
     [nodePort('cluster', 30001, 'Cluster'), nodePort('local', 30002, 'Local'), nodePort('remote', 30003, 'Local')],
     [slice('cluster', [{ ip: '10.42.1.2', node: 'other' }]), slice('local', [{ ip: '10.42.0.2' }, { ip: '10.42.1.3', node: 'other' }]), slice('remote', [{ ip: '10.42.1.4', node: 'other' }])],
@@ -104,7 +106,10 @@ test('nft accepts the ruleset', { skip: !isRoot && 'needs root' }, () => {
 });
 
 test('an address and port two Services claim goes to the first by namespace and name', () => {
-  const lb = (name: string, clusterIP: string) => service(name, clusterIP, { type: 'LoadBalancer', ports: [{ name: 'http', port: 80, nodePort: 30000 + Number(clusterIP.split('.')[3]), protocol: 'TCP' }] });
+  const lb = (name: string, clusterIP: string) => ({
+    ...service(name, clusterIP, { type: 'LoadBalancer', ports: [{ name: 'http', port: 80, nodePort: 30000 + Number(clusterIP.split('.')[3]), protocol: 'TCP' }] }),
+    status: { loadBalancer: { ingress: [{ ip: '192.0.2.2', ipMode: 'VIP' }] } },
+  });
   const { text } = render([lb('b', '10.43.0.2'), lb('a', '10.43.0.1')], [slice('a', [{ ip: '10.42.0.2' }]), slice('b', [{ ip: '10.42.0.3' }])]);
   assert.deepEqual(elementsOf(text, 'external-ips'), ['192.0.2.2 . tcp . 80 : goto external-default/a/tcp/http']);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { servicePortsOf } from './servicePorts.ts';
 import { service, slice } from './testing/serviceObjects.ts';
 
-const self = { name: 'self', internalIP: '192.0.2.2' };
+const self = { name: 'self' };
 const ips = (endpoints: { ip: string }[]) => endpoints.map((e) => e.ip);
 
 test('ready endpoints of every slice of the service, each address once, on the slice port of the same name', () => {
@@ -56,14 +56,12 @@ test('externalTrafficPolicy Local applies to NodePorts; cluster endpoints stay f
   assert.equal(internal!.externalLocal, false);
 });
 
-test('external addresses: externalIPs, VIP ingress IPs, and this node\'s own for a ServiceLB LoadBalancer', () => {
+test('external addresses: externalIPs and the VIPs the load balancer\'s status names (ServiceLB\'s nodes), nothing else', () => {
   const lb = {
     ...service('web', '10.43.0.10', { type: 'LoadBalancer', externalIPs: ['198.51.100.7'], ports: [{ name: 'http', port: 80, nodePort: 30080, protocol: 'TCP' }] }),
     status: { loadBalancer: { ingress: [{ ip: '192.0.2.3', ipMode: 'VIP' }, { ip: '192.0.2.9', ipMode: 'Proxy' }, { hostname: 'lb.example' }] } },
   };
-  assert.deepEqual(servicePortsOf([lb], [], self)[0]!.externalIPs, ['198.51.100.7', '192.0.2.3', '192.0.2.2']);
-  const classed = { ...lb, spec: { ...lb.spec, loadBalancerClass: 'example.com/lb' } };
-  assert.deepEqual(servicePortsOf([classed], [], self)[0]!.externalIPs, ['198.51.100.7', '192.0.2.3'], 'another class\'s load balancer is not ServiceLB\'s');
+  assert.deepEqual(servicePortsOf([lb], [], self)[0]!.externalIPs, ['198.51.100.7', '192.0.2.3']);
 });
 
 test('an endpoint whose serving condition is unset serves (upstream reads it so)', () => {

@@ -43,8 +43,6 @@ export interface ServicePort {
 
 export interface ProxiedNode {
   name: string;
-  /** Its InternalIP: a LoadBalancer Service (ServiceLB's) is also served on it. */
-  internalIP?: string;
 }
 
 const serviceNameLabel = 'kubernetes.io/service-name';
@@ -80,8 +78,9 @@ function portsOfService(service: Service, slices: EndpointSlice[], node: Proxied
   // As upstream: headless and ExternalName Services, and those without a ClusterIP yet, are not proxied.
   if (spec.type === 'ExternalName' || !clusterIP || clusterIP === 'None' || !isIPv4(clusterIP)) return [];
   const vips = (service.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip && (i.ipMode ?? 'VIP') === 'VIP').map((i) => i.ip!);
-  const serviceLB = spec.type === 'LoadBalancer' && !spec.loadBalancerClass && node.internalIP ? [node.internalIP] : [];
-  const externalIPs = [...new Set([...(spec.externalIPs ?? []), ...vips, ...serviceLB])].filter(isIPv4);
+  // As kube-proxy: the load balancer's addresses are those its status names (ServiceLB names the
+  // nodes that serve it), never this node's own address by itself.
+  const externalIPs = [...new Set([...(spec.externalIPs ?? []), ...vips])].filter(isIPv4);
   const affinitySeconds = spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : undefined;
   return (spec.ports ?? []).flatMap((p): ServicePort[] => {
     const protocol = (p.protocol ?? 'TCP').toLowerCase() as Protocol;

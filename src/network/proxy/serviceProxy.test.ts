@@ -190,13 +190,16 @@ test('NodePorts answer on the host\'s addresses, from the host, a pod and outsid
   assert.equal(await ask('127.0.0.1', 30999), 'ECONNREFUSED');
 });
 
-test('externalTrafficPolicy Local keeps the external client\'s address and drops where no endpoint is local; ServiceLB serves the node\'s address', { skip: !isRoot && 'needs root' }, async () => {
-  const lb = (name: string, clusterIP: string, nodePort: number, port: number) =>
-    service(name, clusterIP, { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port, nodePort, protocol: 'TCP' }] });
+test('externalTrafficPolicy Local keeps the external client\'s address and drops where no endpoint is local; the load balancer\'s address serves', { skip: !isRoot && 'needs root' }, async () => {
+  // ServiceLB names the node's address in the status.
+  const lb = (name: string, clusterIP: string, nodePort: number, port: number) => ({
+    ...service(name, clusterIP, { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port, nodePort, protocol: 'TCP' }] }),
+    status: { loadBalancer: { ingress: [{ ip: outside.hostIP, ipMode: 'VIP' }] } },
+  });
   await publish(lb('local', '10.43.250.12', 30998, 8001), ['c']);
   const fromOutside = askFrom(outside.ns, outside.hostIP, 30998, 5);
   assert.deepEqual(fromOutside, Array(5).fill(`c ${outside.clientIP}`));
-  // The node's InternalIP on the service port (ServiceLB), like the NodePort.
+  // The load balancer's address on the service port, like the NodePort.
   assert.deepEqual(askFrom(outside.ns, outside.hostIP, 8001, 3), Array(3).fill(`c ${outside.clientIP}`));
 
   informers.put(types.services, lb('remote', '10.43.250.13', 30997, 8002));

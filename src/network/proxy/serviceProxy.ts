@@ -58,24 +58,18 @@ export function startServiceProxy(options: ServiceProxyOptions): ServiceProxy {
   const nodes = informers.informer<Node>(types.nodes);
   const log = (message: string) => console.error(`skiff: service proxy: ${message}`);
   const backend = options.network ? nftablesBackend(options.network, options.serviceCIDR ?? defaultServiceCIDR, log) : userspaceBackend(log);
-  const ownIP = () => internalIP(nodes.get(undefined, nodeName));
 
   const runner = createSyncRunner(
     async () => {
       // As upstream: nothing is written before both kinds are listed (a partial view would drop Services).
       if (!services.hasSynced() || !slices.hasSynced()) return;
-      return backend.apply(servicePortsOf(services.list(), slices.list(), { name: nodeName, internalIP: ownIP() }));
+      return backend.apply(servicePortsOf(services.list(), slices.list(), { name: nodeName }));
     },
     { minIntervalMs: minSyncIntervalMs, retryMs, resyncMs, onError: (err) => log(`sync failed (retrying): ${(err as Error).message}`) },
   );
   const changed = () => runner.request();
   services.addHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
   slices.addHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
-  // Heartbeats update the Node all the time; only its address matters (ServiceLB's rules).
-  nodes.addHandler({
-    onAdd: (n) => n.metadata?.name === nodeName && changed(),
-    onUpdate: (old, n) => n.metadata?.name === nodeName && internalIP(old) !== internalIP(n) && changed(),
-  });
   informers.start();
   informers.waitForSync(signal).then(changed, () => {});
 
@@ -168,8 +162,4 @@ function bridgeNetfilter(log: (m: string) => void): boolean {
   if (read()) return true;
   log('br_netfilter is off: traffic from pods to endpoints on their own node is masqueraded');
   return false;
-}
-
-function internalIP(node: Node | undefined): string | undefined {
-  return node?.status?.addresses?.find((a) => a.type === 'InternalIP' && /^\d+\.\d+\.\d+\.\d+$/.test(a.address))?.address;
 }
