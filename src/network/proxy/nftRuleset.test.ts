@@ -63,6 +63,19 @@ test('ClientIP affinity: a timed set per endpoint, consulted before the random c
   assert.deepEqual(rulesOf(text, 'endpoint-default/web/tcp/http__10.42.0.2/8080')[1], `update @${set} { ip saddr }`);
 });
 
+test('loadBalancerSourceRanges: the load balancer\'s addresses, before DNAT, admit only those clients (not externalIPs, not NodePorts)', () => {
+  const guarded = {
+    ...service('guarded', '10.43.0.20', { type: 'LoadBalancer', externalIPs: ['198.51.100.7'], loadBalancerSourceRanges: ['203.0.113.0/24', ' 192.0.2.0/28 '], ports: [{ name: 'http', port: 80, nodePort: 30020, protocol: 'TCP' }] }),
+    status: { loadBalancer: { ingress: [{ ip: '192.0.2.2', ipMode: 'VIP' }] } },
+  };
+  const { text } = render([guarded], [slice('guarded', [{ ip: '10.42.0.2' }])]);
+  assert.deepEqual(elementsOf(text, 'firewall-ips'), ['192.0.2.2 . tcp . 80 : goto firewall-default/guarded/tcp/http']);
+  assert.deepEqual(rulesOf(text, 'firewall-default/guarded/tcp/http'), ['ip saddr != { 203.0.113.0/24, 192.0.2.0/28 } drop']);
+  assert.deepEqual(rulesOf(text, 'filter-prerouting-pre-dnat'), ['ct state new jump firewall-check']);
+  const open = render([{ ...guarded, spec: { ...guarded.spec, loadBalancerSourceRanges: [] } }], [slice('guarded', [{ ip: '10.42.0.2' }])]);
+  assert.deepEqual(elementsOf(open.text, 'firewall-ips'), []);
+});
+
 test('NodePorts and external addresses: Cluster policy masquerades; Local keeps the client, short-circuits pods and the host, drops without local endpoints', () => {
   const nodePort = (name: string, port: number, policy: 'Cluster' | 'Local') => ({
     ...service(name, `10.43.0.${port - 30000}`, { type: 'LoadBalancer', externalTrafficPolicy: policy, ports: [{ name: 'http', port: 80, nodePort: port, protocol: 'TCP' }] }),

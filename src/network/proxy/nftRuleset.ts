@@ -3,7 +3,8 @@
 // port, a chain per endpoint doing the DNAT, `numgen random mod N` spreading new connections
 // over the endpoints, a set of client addresses per endpoint for ClientIP session affinity,
 // and no-endpoint maps that reject (no endpoint anywhere) or drop (none on this node for a
-// Local traffic policy). Pure: services in, the table's content out (as data, so that a sync
+// Local traffic policy), and a firewall chain per load balancer with loadBalancerSourceRanges
+// (checked before DNAT, as upstream's firewall-check). Pure: services in, the table's content out (as data, so that a sync
 // can write only what changed, and as nft text); nftTable.ts applies it.
 //
 // Where skiff differs from upstream, and why:
@@ -58,7 +59,7 @@ const addressPortProtocol = 'ip daddr . meta l4proto . th dport';
 const notLoopback = 'ip daddr != 127.0.0.0/8';
 const verdictMap = 'type ipv4_addr . inet_proto . inet_service : verdict;';
 const portVerdictMap = 'type inet_proto . inet_service : verdict;';
-const verdictMaps = ['cluster-ips', 'external-ips', 'no-endpoint-cluster-ips', 'no-endpoint-external-ips'];
+const verdictMaps = ['cluster-ips', 'external-ips', 'no-endpoint-cluster-ips', 'no-endpoint-external-ips', 'firewall-ips'];
 const portVerdictMaps = ['nodeports', 'no-endpoint-nodeports'];
 
 /** The base chains and the fixed plumbing between them; the maps and sets they read. */
@@ -72,9 +73,12 @@ function fixedPart(net: RulesetNetwork): { declarations: string[]; rules: [strin
     // After DNAT (-100): whatever is still addressed to a service was not taken by any rule.
     'add chain $T filter-prerouting { type filter hook prerouting priority -90; }',
     'add chain $T filter-output { type filter hook output priority -90; }',
+    // Before DNAT (-100), while the destination is still the load balancer's address.
+    'add chain $T filter-prerouting-pre-dnat { type filter hook prerouting priority -110; }',
+    'add chain $T filter-output-pre-dnat { type filter hook output priority -110; }',
     // Before routing, so the reply mark can choose the routing table.
     'add chain $T mangle-prerouting { type filter hook prerouting priority -150; }',
-    ...['services-external', 'cluster-ips-check', 'external-check', 'mark-for-masquerade', 'reject-chain'].map((c) => `add chain $T ${c}`),
+    ...['services-external', 'cluster-ips-check', 'external-check', 'firewall-check', 'mark-for-masquerade', 'reject-chain'].map((c) => `add chain $T ${c}`),
     ...verdictMaps.map((m) => `add map $T ${m} { ${verdictMap} }`),
     ...portVerdictMaps.map((m) => `add map $T ${m} { ${portVerdictMap} }`),
     'add set $T allocated-cluster-ips { type ipv4_addr; }',
@@ -94,6 +98,9 @@ function fixedPart(net: RulesetNetwork): { declarations: string[]; rules: [strin
     // A port the Service does not have is refused; an address no Service has, dropped (as upstream).
     ['cluster-ips-check', 'ip daddr @allocated-cluster-ips goto reject-chain'],
     ['cluster-ips-check', `ip daddr ${net.serviceCIDR} drop`],
+    ['filter-prerouting-pre-dnat', 'ct state new jump firewall-check'],
+    ['filter-output-pre-dnat', 'ct state new jump firewall-check'],
+    ['firewall-check', `${addressPortProtocol} vmap @firewall-ips`],
     ['external-check', `${addressPortProtocol} vmap @no-endpoint-external-ips`],
     ['external-check', `fib daddr type local ${notLoopback} meta l4proto . th dport vmap @no-endpoint-nodeports`],
     ['mark-for-masquerade', `meta mark set meta mark | ${hex(marks.masquerade)}`],
@@ -160,6 +167,11 @@ export function renderRuleset(ports: readonly ServicePort[], net: RulesetNetwork
     for (const address of sp.externalIPs) {
       if (externalChain) element('external-ips', `${key(address, sp.port)} : goto ${externalChain}`);
       if (!externalReachable) element('no-endpoint-external-ips', `${key(address, sp.port)} : ${missing}`);
+    }
+    if (sp.firewall) {
+      const firewallChain = chain(`firewall-${base}`);
+      rule(firewallChain, `ip saddr != { ${sp.firewall.sourceRanges.join(', ')} } drop`);
+      for (const address of sp.firewall.addresses) element('firewall-ips', `${key(address, sp.port)} : goto ${firewallChain}`);
     }
     if (sp.nodePort !== undefined) {
       if (externalChain) element('nodeports', `${sp.protocol} . ${sp.nodePort} : goto ${externalChain}`);

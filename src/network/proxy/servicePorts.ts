@@ -25,8 +25,10 @@ export interface ServicePort {
   clusterIP: string;
   port: number;
   nodePort?: number;
-  /** Addresses other than the ClusterIP that lead here on `port`: spec.externalIPs, VIP load-balancer ingress IPs, and this node's own address for ServiceLB. */
+  /** Addresses other than the ClusterIP that lead here on `port`: spec.externalIPs and the VIP load-balancer ingress IPs. */
   externalIPs: string[];
+  /** spec.loadBalancerSourceRanges, and the load-balancer addresses they guard: only those clients may use them. */
+  firewall?: { addresses: string[]; sourceRanges: string[] };
   /** Session affinity ClientIP: how long a client stays with its endpoint. */
   affinitySeconds?: number;
   /** internalTrafficPolicy Local: ClusterIP traffic goes to this node's endpoints only. */
@@ -81,6 +83,9 @@ function portsOfService(service: Service, slices: EndpointSlice[], node: Proxied
   // As kube-proxy: the load balancer's addresses are those its status names (ServiceLB names the
   // nodes that serve it), never this node's own address by itself.
   const externalIPs = [...new Set([...(spec.externalIPs ?? []), ...vips])].filter(isIPv4);
+  const sourceRanges = spec.type === 'LoadBalancer' ? (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter((r) => isIPv4(r.split('/')[0]!)) : [];
+  const guarded = vips.filter(isIPv4);
+  const firewall = sourceRanges.length > 0 && guarded.length > 0 ? { addresses: guarded, sourceRanges } : undefined;
   const affinitySeconds = spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : undefined;
   return (spec.ports ?? []).flatMap((p): ServicePort[] => {
     const protocol = (p.protocol ?? 'TCP').toLowerCase() as Protocol;
@@ -101,6 +106,7 @@ function portsOfService(service: Service, slices: EndpointSlice[], node: Proxied
       port: p.port,
       ...(nodePort ? { nodePort } : {}),
       externalIPs,
+      ...(firewall ? { firewall } : {}),
       ...(affinitySeconds ? { affinitySeconds } : {}),
       internalLocal,
       externalLocal,

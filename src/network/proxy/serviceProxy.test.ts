@@ -210,6 +210,18 @@ test('externalTrafficPolicy Local keeps the external client\'s address and drops
   assert.deepEqual(names(await askMany(outside.hostIP, 30997, 3)), ['b']);
 });
 
+test('loadBalancerSourceRanges keep other clients off the load balancer\'s address', { skip: !isRoot && 'needs root' }, async () => {
+  const guarded = (ranges: string[]) => ({
+    ...service('guarded', '10.43.250.16', { type: 'LoadBalancer', loadBalancerSourceRanges: ranges, ports: [{ name: 'http', port: 8003, nodePort: 30995, protocol: 'TCP' }] }),
+    status: { loadBalancer: { ingress: [{ ip: outside.hostIP, ipMode: 'VIP' }] } },
+  });
+  await publish(guarded(['203.0.113.0/24']), ['c']);
+  assert.deepEqual(askFrom(outside.ns, outside.hostIP, 8003, 1), ['ERR TimeoutError'], 'a client outside the ranges is dropped');
+  informers.put(types.services, guarded([`${outside.clientIP}/32`]));
+  await proxy!.synced();
+  assert.deepEqual(names(askFrom(outside.ns, outside.hostIP, 8003, 2)), ['c'], 'a client inside them is served');
+});
+
 test('an endpoint removed from the slice receives nothing more', { skip: !isRoot && 'needs root' }, async () => {
   informers.put(types.endpointSlices, slice('web', endpoints(['a', 'b'])));
   await proxy!.synced();
