@@ -30,6 +30,8 @@ export function ipBatch(commands: string[][], netns?: string): Promise<void> {
       if (error) reject(Object.assign(error, { stderr }));
       else resolve();
     });
+    // ip gone early (not installed, failed at once): its exit says why, not a write error.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(commands.map((words) => `${words.join(' ')}\n`).join(''));
   });
 }
