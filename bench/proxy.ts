@@ -7,7 +7,7 @@ import { types } from '../src/client/resourceTypes.ts';
 import { renderRuleset } from '../src/network/proxy/nftRuleset.ts';
 import { servicePortsOf } from '../src/network/proxy/servicePorts.ts';
 import { startServiceProxy } from '../src/network/proxy/serviceProxy.ts';
-import { createStaticInformers } from '../src/network/proxy/testing/staticInformers.ts';
+import { createMemoryInformers } from '../src/client/testing/memoryInformers.ts';
 import { service, slice } from '../src/network/proxy/testing/serviceObjects.ts';
 import { ensureNodeNetwork, removeNodeNetwork, type NodeNetwork } from '../src/runtime/process/podNetwork.ts';
 
@@ -31,7 +31,7 @@ export async function benchProxy(): Promise<void> {
     return;
   }
   await ensureNodeNetwork(network);
-  const informers = createStaticInformers();
+  const informers = createMemoryInformers();
   for (const s of services) informers.put(types.services, s);
   for (const s of slices) informers.put(types.endpointSlices, s);
   const proxy = startServiceProxy({ informers, nodeName: 'self', signal: new AbortController().signal, network, serviceCIDR });

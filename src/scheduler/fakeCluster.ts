@@ -7,7 +7,7 @@ import type { KubeObject } from '../api/kind.ts';
 import { ApiError } from '../apiserver/errors.ts';
 import type { Client, ResourceType } from '../client/client.ts';
 import type { EventRecorder } from '../client/events.ts';
-import type { EventHandler, Informer, InformerFactory } from '../client/informer.ts';
+import { createMemoryInformers, type MemoryInformers } from '../client/testing/memoryInformers.ts';
 import { types } from '../client/resourceTypes.ts';
 import { SchedulerCache } from './cache.ts';
 import type { CycleContext } from './framework.ts';
@@ -22,23 +22,16 @@ export interface RecordedEvent {
 }
 
 export class FakeCluster {
-  readonly informers: InformerFactory;
+  readonly informers: MemoryInformers = createMemoryInformers();
   readonly client: Client;
   readonly events: RecordedEvent[] = [];
   /** Called after each successful binding (for measuring). */
   onBind: ((pod: Pod, nodeName: string) => void) | undefined;
   /** How many of the next bindings fail with a 500. */
   failBindings = 0;
-  readonly #informers = new Map<string, FakeInformer<any>>();
   #resourceVersion = 0;
 
   constructor() {
-    this.informers = {
-      informer: <T extends KubeObject>(type: ResourceType) => this.#informer<T>(type),
-      start: () => {},
-      waitForSync: async () => {},
-      stop: () => {},
-    };
     this.client = {
       create: async (type, obj, options) => {
         if (type !== types.pods || options?.subresource !== 'binding') throw new Error(`fake client: cannot create ${type.plural}`);
@@ -67,12 +60,12 @@ export class FakeCluster {
   /** Creates or replaces an object, as a watch event would deliver it. */
   apply<T extends KubeObject>(type: ResourceType, obj: T): T {
     const stored = { ...obj, metadata: { uid: `uid-${obj.metadata?.namespace}-${obj.metadata?.name}`, creationTimestamp: new Date().toISOString(), ...obj.metadata, resourceVersion: String(++this.#resourceVersion) } };
-    this.#informer<T>(type).put(stored);
+    this.informers.put(type, stored);
     return stored;
   }
 
   remove(type: ResourceType, namespace: string | undefined, name: string): void {
-    this.#informer(type).remove(namespace, name);
+    this.informers.remove(type, namespace, name);
   }
 
   addNode(node: Node): Node {
@@ -84,7 +77,7 @@ export class FakeCluster {
   }
 
   pod(namespace: string, name: string): Pod | undefined {
-    return this.#informer<Pod>(types.pods).get(namespace, name);
+    return this.informers.informer<Pod>(types.pods).get(namespace, name);
   }
 
   #bind(namespace: string, name: string, nodeName: string): void {
@@ -111,68 +104,10 @@ export class FakeCluster {
     for (const c of patch.status.conditions) patched.set(c.type, c);
     return this.apply(types.pods, { ...pod, status: { ...pod.status, conditions: [...patched.values()] } });
   }
-
-  #informer<T extends KubeObject>(type: ResourceType): FakeInformer<T> {
-    let informer = this.#informers.get(type.plural);
-    if (!informer) this.#informers.set(type.plural, (informer = new FakeInformer<T>(type)));
-    return informer;
-  }
 }
 
 async function unsupported(): Promise<never> {
   throw new Error('fake client: not supported');
-}
-
-class FakeInformer<T extends KubeObject> implements Informer<T> {
-  readonly type: ResourceType;
-  readonly resourceVersion = '';
-  readonly #objects = new Map<string, T>();
-  readonly #handlers: EventHandler<T>[] = [];
-
-  constructor(type: ResourceType) {
-    this.type = type;
-  }
-
-  get(namespace: string | undefined, name: string): T | undefined {
-    return this.#objects.get(`${namespace ?? ''}/${name}`);
-  }
-
-  list(namespace?: string, filter?: (obj: T) => boolean): T[] {
-    return [...this.#objects.values()].filter((o) => (namespace === undefined || o.metadata?.namespace === namespace) && (!filter || filter(o)));
-  }
-
-  byIndex(): T[] {
-    throw new Error('fake informer: no indexes');
-  }
-
-  addHandler(handler: EventHandler<T>): void {
-    this.#handlers.push(handler);
-    for (const obj of this.#objects.values()) handler.onAdd?.(obj);
-  }
-
-  addIndex(): void {}
-
-  hasSynced(): boolean {
-    return true;
-  }
-
-  put(obj: T): void {
-    const key = `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
-    const old = this.#objects.get(key);
-    this.#objects.set(key, obj);
-    for (const h of this.#handlers) {
-      if (old) h.onUpdate?.(old, obj);
-      else h.onAdd?.(obj);
-    }
-  }
-
-  remove(namespace: string | undefined, name: string): void {
-    const key = `${namespace ?? ''}/${name}`;
-    const old = this.#objects.get(key);
-    if (!old) return;
-    this.#objects.delete(key);
-    for (const h of this.#handlers) h.onDelete?.(old);
-  }
 }
 
 export interface NodeShape {

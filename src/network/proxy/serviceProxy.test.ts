@@ -16,7 +16,7 @@ import { killOnExit, waitFor } from '../../../test/e2e/harness.ts';
 import { ensureNodeNetwork, gatewayOf, netnsName, removeNodeNetwork, setUpPodNetwork, tearDownPodNetwork, type NodeNetwork } from '../../runtime/process/podNetwork.ts';
 import { proxyTableName } from './proxyCleanup.ts';
 import { startServiceProxy, type ServiceProxy } from './serviceProxy.ts';
-import { createStaticInformers } from './testing/staticInformers.ts';
+import { createMemoryInformers } from '../../client/testing/memoryInformers.ts';
 import { service, slice } from './testing/serviceObjects.ts';
 
 const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
@@ -27,7 +27,7 @@ const gateway = gatewayOf(network.podCIDR);
 const pods = ['a', 'b', 'c'].map((name, i) => ({ name, uid: `px${tag}${i}0`, ip: `10.42.250.${10 + i}` }));
 const outside = { ns: `skiff-pxo${tag}`, hostEnd: `skq${tag}`, hostIP: '198.51.100.1', clientIP: '198.51.100.2' };
 const servers: ChildProcess[] = [];
-const informers = createStaticInformers();
+const informers = createMemoryInformers();
 let proxy: ServiceProxy | undefined;
 
 const serverScript = `
@@ -260,7 +260,7 @@ test('stopping removes the table and the routing it added; other tables are unto
 });
 
 test('without a pod network the proxy serves NodePorts in user space', async () => {
-  const own = createStaticInformers();
+  const own = createMemoryInformers();
   const backend = createServer((socket) => socket.end('user space\n'));
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   const nodePort = 30000 + (process.pid % 2700);
