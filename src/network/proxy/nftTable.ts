@@ -9,7 +9,7 @@
 // just-removed map element's reference to it: there it is emptied at once and deleted a second
 // later, as upstream does.
 
-import { spawn } from 'node:child_process';
+import { runWithInput } from '../../runtime/process/commandWithInput.ts';
 import { release } from 'node:os';
 import { changesText, fullText, type Ruleset } from './nftRuleset.ts';
 
@@ -67,18 +67,7 @@ export function createNftTable(name: string): NftTable {
 
 /** Runs an nft script as one transaction; fails with nft's own message (its first lines, cut short). */
 export function runNft(script: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('nft', ['-f', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) return resolve();
-      const message = stderr.trim().split('\n').slice(0, 3).map((l) => (l.length > 300 ? `${l.slice(0, 300)}...` : l));
-      reject(new Error(`nft failed (${code}): ${message.join('\n')}`));
-    });
-    child.stdin.end(script);
-  });
+  return runWithInput('nft', ['-f', '-'], script);
 }
 
 function kernelAtLeast(major: number, minor: number): boolean {

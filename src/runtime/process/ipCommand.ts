@@ -2,6 +2,7 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { runWithInput } from './commandWithInput.ts';
 
 const run = promisify(execFile);
 
@@ -25,13 +26,5 @@ export async function ipTolerating(pattern: RegExp, ...args: string[]): Promise<
  * command stops the rest and fails the whole; words must not contain spaces.
  */
 export function ipBatch(commands: string[][], netns?: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('ip', [...(netns ? ['-n', netns] : []), '-batch', '-'], (error, _stdout, stderr) => {
-      if (error) reject(Object.assign(error, { stderr }));
-      else resolve();
-    });
-    // ip gone early (not installed, failed at once): its exit says why, not a write error.
-    child.stdin!.on('error', () => {});
-    child.stdin!.end(commands.map((words) => `${words.join(' ')}\n`).join(''));
-  });
+  return runWithInput('ip', [...(netns ? ['-n', netns] : []), '-batch', '-'], commands.map((words) => `${words.join(' ')}\n`).join(''));
 }
