@@ -10,8 +10,8 @@ import { openSqliteStore } from '../store/sqlite/sqliteStore.ts';
 import type { Store } from '../store/store.ts';
 import { Registry } from '../api/registry.ts';
 import { ApiServerCore } from './core.ts';
-import { ApiError } from './errors.ts';
 import type { KindStorage } from './storage.ts';
+import { apiError } from './testing/apiError.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'skiff-core-'));
 let store: Store;
@@ -34,17 +34,6 @@ const names = (items: { metadata?: { name?: string } }[]) => items.map((o) => o.
 
 async function createConfigMap(namespace: string, name: string): Promise<void> {
   await core.createObject(configMaps, namespace, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } }, { manager: 'test', user: 'test' });
-}
-
-/** The ApiError a promise rejects with. */
-async function apiError(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ApiError, String(err));
-    return err;
-  }
-  assert.fail('expected an ApiError');
 }
 
 test('a continue token older than the compacted revision is 410 Expired, with a token that goes on at the newest revision', async () => {

@@ -11,10 +11,10 @@ import type { Store } from '../../store/store.ts';
 import { Registry } from '../../api/registry.ts';
 import type { KubeObject } from '../../api/kind.ts';
 import { ApiServerCore } from '../core.ts';
-import { ApiError } from '../errors.ts';
 import type { KindStorage } from '../storage.ts';
 import { ServiceAllocator } from './serviceAllocator.ts';
 import { parsePortRange } from './portAllocator.ts';
+import { apiError } from '../testing/apiError.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'skiff-svc-alloc-'));
 const network = { serviceCIDR: '10.43.0.0/16', nodePorts: parsePortRange('30000-32767') };
@@ -54,16 +54,6 @@ const update = (name: string, change: (spec: any) => void, dryRun = false) =>
     change(next.spec);
     return next;
   }, { ...ctx, dryRun }) as Promise<any>;
-
-async function apiError(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof ApiError, String(err));
-    return err;
-  }
-  assert.fail('expected an ApiError');
-}
 
 test('a ClusterIP Service gets a free address of the range, single-stack IPv4', async () => {
   const s = await create('plain', {});

@@ -41,7 +41,6 @@ export function loopbackRangeFor(podCIDR: string): string {
   return `${formatIp(127 * 2 ** 24 + (base % 2 ** 24))}/${prefix}`;
 }
 
-/** The lowest free host address of the range, skipping the network, gateway and broadcast. */
 /**
  * A free address of the range (not its network, gateway or broadcast address), the first after
  * `after` (wrapping round), as CNI's host-local IPAM allocates: an address just given up is
