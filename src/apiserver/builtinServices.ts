@@ -13,6 +13,7 @@ import type { Client, ResourceType } from '../client/client.ts';
 import { types } from '../client/resourceTypes.ts';
 import { internalIP } from '../agent/node/hostFacts.ts';
 import { ApiError } from './errors.ts';
+import { serviceNameLabel } from '../api/groups/cluster/endpointSlice.ts';
 import type { ServiceNetwork } from './serviceAllocation/serviceNetwork.ts';
 
 export interface BuiltinServicesOptions {
@@ -102,7 +103,7 @@ async function ensureEndpoints(client: Client, apiserver: { address: string; por
 }
 
 async function ensureEndpointSlice(client: Client, apiserver: { address: string; port: number }): Promise<void> {
-  const labels = { 'kubernetes.io/service-name': serviceName };
+  const labels = { [serviceNameLabel]: serviceName };
   const wanted: EndpointSlice = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -111,7 +112,7 @@ async function ensureEndpointSlice(client: Client, apiserver: { address: string;
     endpoints: [{ addresses: [apiserver.address], conditions: { ready: true } }],
     ports: [{ name: portName, port: apiserver.port, protocol: 'TCP' }],
   };
-  const slices = (await client.list<EndpointSlice & KubeObject>(types.endpointSlices, { namespace, labelSelector: `kubernetes.io/service-name=${serviceName}` })).items;
+  const slices = (await client.list<EndpointSlice & KubeObject>(types.endpointSlices, { namespace, labelSelector: `${serviceNameLabel}=${serviceName}` })).items;
   // Any other slice claiming the Service would send its traffic elsewhere: upstream deletes them.
   for (const other of slices.filter((s) => s.metadata?.name !== serviceName)) {
     await client.delete(types.endpointSlices, namespace, other.metadata!.name!).catch(ignore(404));

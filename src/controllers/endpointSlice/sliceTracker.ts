@@ -4,7 +4,7 @@
 // are store revisions, so they order.)
 
 import type { EndpointSliceObject } from './slicePlan.ts';
-import { serviceNameLabel } from './slicePlan.ts';
+import { serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
 
 const deleted = -1;
 

@@ -13,7 +13,8 @@ import { runWorkers, type Controller, type ControllerContext } from '../controll
 import { isNamespaceTerminating, isNotFound } from '../replicaSet/apiErrors.ts';
 import { rfc3339 } from '../replicaSet/time.ts';
 import { enqueueServicesOnChange } from './serviceEvents.ts';
-import { headlessLabel, isServiceIPSet, managesEndpoints, selectedPods, type PodObject, type ServiceObject } from './servicePods.ts';
+import { isServiceIPSet, managesEndpoints, selectedPods, type PodObject, type ServiceObject } from './servicePods.ts';
+import { headlessLabel } from '../../api/groups/core/service.ts';
 import { endpointSubsets, maxEndpointsCapacity, truncateSubsets } from './subsets.ts';
 import { TriggerTimes, triggerTimeAnnotation } from './triggerTime.ts';
 

@@ -12,7 +12,6 @@ export type PodObject = Pod & KubeObject;
 export type ServiceObject = Service & KubeObject;
 
 /** On the Endpoints and EndpointSlices of services without a cluster IP. */
-export const headlessLabel = 'service.kubernetes.io/headless';
 
 /** Services with a selector get endpoints from the controllers; ExternalName ones never do. */
 export function managesEndpoints(service: Service): boolean {

@@ -14,6 +14,7 @@
 import { isIP } from 'node:net';
 import type { Answer, Question } from 'dns-packet';
 import type { EndpointSlice, Service } from '../../api/objects.ts';
+import { serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
 
 export interface ClusterView {
   namespaceExists(name: string): boolean;
@@ -290,7 +291,7 @@ function answerReverse(q: Question, name: string, zone: ClusterZone): ZoneReply 
   const targets = service
     ? [`${service.metadata!.name}.${service.metadata!.namespace}.svc.${zone.domain}`]
     : zone.view.endpointSlicesWithIP(ip).flatMap((slice) => {
-        const svcDomain = `${slice.metadata?.labels?.['kubernetes.io/service-name']}.${slice.metadata?.namespace}.svc.${zone.domain}`;
+        const svcDomain = `${slice.metadata?.labels?.[serviceNameLabel]}.${slice.metadata?.namespace}.svc.${zone.domain}`;
         return (slice.endpoints ?? []).filter((e) => e.conditions?.ready !== false && e.addresses.includes(ip)).map((e) => `${endpointHostname(e.hostname, ip)}.${svcDomain}`);
       });
   if (!targets.length) return undefined;

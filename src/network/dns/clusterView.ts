@@ -6,9 +6,9 @@
 import type { EndpointSlice, Namespace, Service } from '../../api/objects.ts';
 import type { InformerFactory } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
+import { serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
 import type { ClusterView } from './clusterRecords.ts';
 
-export const serviceNameLabel = 'kubernetes.io/service-name';
 /** The Service that fronts cluster DNS. */
 export const kubeDns = { namespace: 'kube-system', name: 'kube-dns' };
 

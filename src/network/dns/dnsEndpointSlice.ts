@@ -9,7 +9,8 @@ import type { Client } from '../../client/client.ts';
 import type { InformerFactory } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { isDeepStrictEqual } from 'node:util';
-import { kubeDns, serviceNameLabel } from './clusterView.ts';
+import { kubeDns } from './clusterView.ts';
+import { serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
 
 export const managedByLabel = 'endpointslice.kubernetes.io/managed-by';
 export const managedBy = 'skiff-dns';

@@ -15,6 +15,7 @@ import { internalIP } from '../../agent/node/hostFacts.ts';
 import type { Client } from '../../client/client.ts';
 import { createInformerFactory, indexes, type Informer, type InformerFactory } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
+import { serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
 import { ensureDefaultIngressClass, ingressClassType, servedBy, type IngressClassObject } from './ingressClass.ts';
 import { loadBalancerStatus, syncIngressStatuses } from './ingressStatus.ts';
 import { createProxy } from './proxy.ts';
@@ -120,7 +121,7 @@ export async function startIngressController(options: IngressControllerOptions):
       table = buildRoutingTable({
         ingresses: ingresses.list(undefined, served),
         service: (namespace, name) => services.get(namespace, name),
-        endpointSlices: (namespace, service) => slices.byIndex(indexes.label, `kubernetes.io/service-name=${service}`).filter((s) => s.metadata?.namespace === namespace),
+        endpointSlices: (namespace, service) => slices.byIndex(indexes.label, `${serviceNameLabel}=${service}`).filter((s) => s.metadata?.namespace === namespace),
         certificate: tlsSecrets.certificate,
       });
       tlsSecrets.prune();

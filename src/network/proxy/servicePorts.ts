@@ -6,6 +6,8 @@
 // endpoints only, with the same fallback among them. Pure.
 
 import type { EndpointSlice, Service } from '../../api/objects.ts';
+import { serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
+import { headlessLabel } from '../../api/groups/core/service.ts';
 
 export type Protocol = 'tcp' | 'udp' | 'sctp';
 
@@ -47,12 +49,11 @@ export interface ProxiedNode {
   name: string;
 }
 
-const serviceNameLabel = 'kubernetes.io/service-name';
 /**
  * As kube-proxy's informers select: Services (and their slices) labelled for another proxy, or
  * marked headless, are not this proxy's.
  */
-const notOurs = ['service.kubernetes.io/service-proxy-name', 'service.kubernetes.io/headless'];
+const notOurs = ['service.kubernetes.io/service-proxy-name', headlessLabel];
 const isOurs = (o: { metadata?: { labels?: Record<string, string> } }) => !notOurs.some((label) => o.metadata?.labels?.[label] !== undefined);
 
 /** Every port of every Service the proxy handles, in a stable order (namespace, name, port). */

@@ -20,6 +20,9 @@ import {
 import { ageColumn } from '../core/format.ts';
 import type { KindDeclaration } from '../../kind.ts';
 
+/** Names the Service an EndpointSlice belongs to. */
+export const serviceNameLabel = 'kubernetes.io/service-name';
+
 export const endpointSlice: KindDeclaration = {
   group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', namespaced: true,
   columns: [

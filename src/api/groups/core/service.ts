@@ -15,6 +15,9 @@ import {
 import { ageColumn, formatLabels } from './format.ts';
 import { validateEnum, validatePortNumOrName } from './containers.ts';
 
+/** Marks the Endpoints and EndpointSlices of a headless Service (kube-proxy leaves them alone). */
+export const headlessLabel = 'service.kubernetes.io/headless';
+
 export const service: KindDeclaration = {
   group: '',
   version: 'v1',
