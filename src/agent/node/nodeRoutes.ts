@@ -22,6 +22,7 @@ import type { Node } from '../../api/objects.ts';
 import type { InformerFactory } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { ip } from '../../runtime/process/ipCommand.ts';
+import { createSyncRunner } from '../../client/syncRunner.ts';
 
 export interface NodeRoutesOptions {
   informers: InformerFactory;
@@ -58,23 +59,16 @@ const defaultResyncMs = 30_000;
 export function startNodeRoutes(options: NodeRoutesOptions): { stop(): void } {
   const { informers, nodeName, signal } = options;
   const nodes = informers.informer<Node>(types.nodes);
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let again = false;
   const logged = new Set<string>();
-  const sync = (): void => {
-    if (stopped || !nodes.hasSynced()) return;
-    if (running) return void (again = true);
-    running = syncNodeRoutes(nodes.list(), nodeName, { log: (message) => logOnce(logged, message) })
-      .catch((err: unknown) => logOnce(logged, `sync failed: ${(err as Error).message}`))
-      .finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          sync();
-        }
-      });
-  };
+  const resyncMs = options.resyncMs ?? defaultResyncMs;
+  // A failed sync waits for the next change or resync, as a later one would.
+  const runner = createSyncRunner(
+    async () => {
+      if (nodes.hasSynced()) await syncNodeRoutes(nodes.list(), nodeName, { log: (message) => logOnce(logged, message) });
+    },
+    { minIntervalMs: 0, retryMs: resyncMs, resyncMs, onError: (err) => logOnce(logged, `sync failed: ${(err as Error).message}`) },
+  );
+  const sync = () => runner.request();
   // Heartbeats change Nodes all the time; only a node's range or address matters here.
   nodes.addHandler({
     onAdd: sync,
@@ -85,11 +79,7 @@ export function startNodeRoutes(options: NodeRoutesOptions): { stop(): void } {
   });
   informers.start();
   informers.waitForSync(signal).then(sync, () => {});
-  const timer = setInterval(sync, options.resyncMs ?? defaultResyncMs);
-  const stop = () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+  const stop = () => runner.stop();
   signal.addEventListener('abort', stop, { once: true });
   return { stop };
 }

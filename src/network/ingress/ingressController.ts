@@ -23,6 +23,7 @@ import { certificateFor } from './routeMatch.ts';
 import { buildRoutingTable, emptyRoutingTable, type IngressObject } from './routingTable.ts';
 import { createSelfSignedCertificate } from './selfSignedCertificate.ts';
 import { createTlsSecrets, type SecretObject } from './tlsSecrets.ts';
+import { createSyncRunner } from '../../client/syncRunner.ts';
 
 export interface IngressControllerOptions {
   client: Client;
@@ -97,22 +98,12 @@ export async function startIngressController(options: IngressControllerOptions):
   let served = servedBy([]);
   let stopped = false;
 
-  let statusSync: Promise<void> | undefined;
-  let statusAgain = false;
-  let statusRetry: NodeJS.Timeout | undefined;
-  const syncStatuses = () => {
-    clearTimeout(statusRetry);
-    if (statusSync) return void (statusAgain = true);
-    statusSync = (async () => {
-      let ok = true;
-      do {
-        statusAgain = false;
-        ok = await syncIngressStatuses(client, ingresses.list(), served, desiredStatus);
-      } while (statusAgain && !stopped);
-      statusSync = undefined;
-      if (!ok && !stopped) statusRetry = setTimeout(syncStatuses, statusRetryMs);
-    })();
-  };
+  // A write that failed (it said why) is tried again a second later.
+  const statuses = createSyncRunner(async () => ((await syncIngressStatuses(client, ingresses.list(), served, desiredStatus)) ? undefined : statusRetryMs), {
+    minIntervalMs: 0,
+    retryMs: statusRetryMs,
+    onError: (err) => console.error('skiff: ingress: status sync failed:', err),
+  });
 
   const rebuild = () => {
     if (stopped) return;
@@ -128,7 +119,7 @@ export async function startIngressController(options: IngressControllerOptions):
     } catch (err) {
       console.error('skiff: ingress: building the routing table failed:', err);
     }
-    syncStatuses();
+    statuses.request();
   };
   // Changes come in bursts (a rollout touches slices many times): one rebuild per burst.
   let rebuildSoon: NodeJS.Immediate | undefined;
@@ -148,13 +139,13 @@ export async function startIngressController(options: IngressControllerOptions):
     if (stopped) return;
     stopped = true;
     clearImmediate(rebuildSoon);
-    clearTimeout(statusRetry);
+    statuses.stop();
     const closed = [httpServer, httpsServer].map((server) => new Promise((resolve) => server.close(resolve)));
     for (const server of [httpServer, httpsServer]) server.closeAllConnections();
     for (const socket of upgraded) socket.destroy();
     agent.destroy();
     stopInformers();
-    await Promise.all([...closed, statusSync]);
+    await Promise.all([...closed, statuses.idle()]);
   };
   signal?.addEventListener('abort', () => void stop(), { once: true });
   return { httpPort, httpsPort, stop };

@@ -16,7 +16,7 @@ import { createNftTable } from './nftTable.ts';
 import { proxyTableName, removeServiceProxy } from './proxyCleanup.ts';
 import { renderRuleset, type RulesetNetwork } from './nftRuleset.ts';
 import { servicePortsOf, type ServicePort } from './servicePorts.ts';
-import { createSyncRunner } from './syncRunner.ts';
+import { createSyncRunner } from '../../client/syncRunner.ts';
 import { createUserspaceProxy } from './userspaceProxy.ts';
 import { gatewayOf } from '../../runtime/process/podNetwork.ts';
 

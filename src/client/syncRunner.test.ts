@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitFor } from '../../../test/e2e/harness.ts';
+import { waitFor } from '../../test/e2e/harness.ts';
 import { createSyncRunner } from './syncRunner.ts';
 
 const options = { minIntervalMs: 50, retryMs: 10, resyncMs: 60_000 };

@@ -1,11 +1,13 @@
-// Runs the proxy's sync when asked, coalescing requests (upstream's BoundedFrequencyRunner):
-// requests made while a sync runs, or within minIntervalMs of the last one's start, become one
-// later sync; a failed sync is retried; a periodic resync repairs what someone else changed.
+// Runs a sync of the whole state when asked (the service proxy's rules, the Ingresses' statuses,
+// the node's routes), coalescing requests as upstream's BoundedFrequencyRunner: requests made
+// while a sync runs, or within minIntervalMs of the last one's start, become one later sync; a
+// failed sync is retried; a periodic resync, if asked for, repairs what someone else changed.
 
 export interface SyncRunnerOptions {
   minIntervalMs: number;
   retryMs: number;
-  resyncMs: number;
+  /** None: no periodic sync. */
+  resyncMs?: number;
   onError(err: unknown): void;
 }
 
@@ -66,7 +68,7 @@ export function createSyncRunner(sync: () => Promise<number | void>, options: Sy
     pending = true;
     schedule();
   };
-  const resync = setInterval(request, options.resyncMs);
+  const resync = options.resyncMs === undefined ? undefined : setInterval(request, options.resyncMs);
   return {
     request,
     idle: () =>
