@@ -4,6 +4,8 @@
 // InternalIPs come from the loopback range (127.<1+n>.x.y: nothing listens there for a node)
 // and pod IPs from 10.<128+n>.0.0/16 unless the caller picks a CIDR.
 
+import { formatIPv4, ipv4Value } from '../../network/ipv4.ts';
+
 /** The simulator's network number, 0..127, from its name prefix (FNV-1a). */
 export function networkOf(namePrefix: string): number {
   let hash = 0x811c9dc5;
@@ -34,7 +36,7 @@ export class AddressPool {
   constructor(cidr: string) {
     const match = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
     const bits = match ? Number(match[2]) : NaN;
-    const base = match ? parseIPv4(match[1]) : undefined;
+    const base = match ? ipv4Value(match[1]) : undefined;
     if (base === undefined || !(bits >= 8 && bits <= 30)) throw new Error(`not an IPv4 CIDR of /8 to /30: ${cidr}`);
     const mask = (0xffffffff << (32 - bits)) >>> 0;
     // Skip the network and broadcast addresses.
@@ -71,19 +73,9 @@ export class AddressPool {
   }
 
   #offsetOf(ip: string): number | undefined {
-    const n = parseIPv4(ip);
+    const n = ipv4Value(ip);
     if (n === undefined) return undefined;
     const offset = n - this.#first;
     return offset >= 0 && offset < this.#size ? offset : undefined;
   }
-}
-
-function parseIPv4(ip: string): number | undefined {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
-}
-
-function formatIPv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }

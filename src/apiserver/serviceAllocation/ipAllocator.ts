@@ -4,6 +4,7 @@
 
 import { parseCidr } from '../../api/groups/cluster/cidr.ts';
 import { AllocationBitmap, AllocationError, rangeFull, staticBandSize } from './bitmap.ts';
+import { formatIPv4, ipv4Value } from '../../network/ipv4.ts';
 
 /** Upstream's limit on --service-cluster-ip-range: at most 20 host bits. */
 const maxHostBits = 20;
@@ -78,19 +79,9 @@ export class IpAllocator {
   }
 
   #slot(ip: string): number | undefined {
-    const value = parseIPv4(ip);
+    const value = ipv4Value(ip);
     if (value === undefined) return undefined;
     const slot = value - this.#network - 1;
     return slot >= 0 && slot < this.#bitmap.size ? slot : undefined;
   }
-}
-
-function parseIPv4(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-function formatIPv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }

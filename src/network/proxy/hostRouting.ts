@@ -13,6 +13,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { marks } from './nftRuleset.ts';
+import { ipv4Value } from '../ipv4.ts';
 import { ip, ipTolerating } from '../../runtime/process/ipCommand.ts';
 
 const run = promisify(execFile);
@@ -32,9 +33,8 @@ export const proxyTablePrefix = 'skiff-proxy-';
 
 /** A table number per pod range (its network address), so nodes sharing a machine never share one. */
 export function routeTableFor(podCIDR: string): number {
-  const value = podCIDR.split('/')[0]!.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
   // 0 and 253-255 are the kernel's; no pod range's network address is one of them.
-  return value;
+  return ipv4Value(podCIDR.split('/')[0]!)!;
 }
 
 export async function ensureHostRouting(routing: HostRouting): Promise<void> {

@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { ip, ipBatch, ipTolerating } from './ipCommand.ts';
+import { formatIPv4, ipv4Value } from '../../network/ipv4.ts';
 
 export interface NodeNetwork {
   bridge: string;
@@ -38,7 +39,7 @@ export const LOOPBACK_POOL = '127.42.0.0/16';
  */
 export function loopbackRangeFor(podCIDR: string): string {
   const { base, prefix } = parseCidr(podCIDR);
-  return `${formatIp(127 * 2 ** 24 + (base % 2 ** 24))}/${prefix}`;
+  return `${formatIPv4(127 * 2 ** 24 + (base % 2 ** 24))}/${prefix}`;
 }
 
 /**
@@ -51,11 +52,11 @@ export function allocateIp(cidr: string, used: ReadonlySet<string>, after?: stri
   const { base, size } = parseCidr(cidr);
   const first = 2;
   const count = size - 3;
-  const afterValue = after === undefined ? undefined : ipValue(after);
+  const afterValue = after === undefined ? undefined : ipv4Value(after);
   const previous = afterValue === undefined ? first - 1 : afterValue - base;
   const start = previous >= first && previous < first + count ? previous - first + 1 : 0;
   for (let i = 0; i < count; i++) {
-    const ip = formatIp(base + first + ((start + i) % count));
+    const ip = formatIPv4(base + first + ((start + i) % count));
     if (!used.has(ip)) return ip;
   }
   throw new Error(`no free address left in ${cidr}`);
@@ -70,7 +71,7 @@ export function macFor(podIp: string): string {
 }
 
 export function gatewayOf(cidr: string): string {
-  return formatIp(parseCidr(cidr).base + 1);
+  return formatIPv4(parseCidr(cidr).base + 1);
 }
 
 export function prefixOf(cidr: string): number {
@@ -80,20 +81,10 @@ export function prefixOf(cidr: string): number {
 function parseCidr(cidr: string): { base: number; prefix: number; size: number } {
   const [address, prefixText] = cidr.split('/');
   const prefix = Number(prefixText);
-  const value = ipValue(address!);
+  const value = ipv4Value(address!);
   if (value === undefined || !(prefix >= 8 && prefix <= 30)) throw new Error(`invalid IPv4 CIDR ${cidr}`);
   const size = 2 ** (32 - prefix);
   return { base: value - (value % size), prefix, size };
-}
-
-function ipValue(ip: string): number | undefined {
-  const octets = ip.split('.').map(Number);
-  if (octets.length !== 4 || octets.some((o) => !(o >= 0 && o <= 255))) return undefined;
-  return octets.reduce((acc, o) => acc * 256 + o, 0);
-}
-
-function formatIp(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }
 
 /** Creates the bridge with the gateway address, its forwarding rules and the reject routes, when missing. */
