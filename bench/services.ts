@@ -43,7 +43,7 @@ export async function benchServices(): Promise<void> {
   }
   const server = await SkiffServer.startWithAgent();
   try {
-    const ports = await waitFor(() => /skiff: ingress serving http on :(\d+)/.exec(server.output), 20_000, 'the ingress to listen');
+    const ingressPort = (await server.ingressPorts()).http;
     const client = createHttpClient(loadKubeconfig(server.kubeconfig));
     await createWorkload(client);
     const podIPs = await waitFor(() => readyEndpoints(client), 60_000, `${replicas} ready endpoints`);
@@ -51,7 +51,7 @@ export async function benchServices(): Promise<void> {
     const paths: { label: string; targets: HttpTarget[] }[] = [
       { label: `pod IPs (${replicas}, direct)`, targets: podIPs.map((host) => ({ host, port: 8080 })) },
       { label: `ClusterIP ${clusterIP}`, targets: [{ host: clusterIP, port: 80 }] },
-      { label: 'Ingress', targets: [{ host: '127.0.0.1', port: Number(ports[1]) }] },
+      { label: 'Ingress', targets: [{ host: '127.0.0.1', port: ingressPort }] },
     ];
     // Measure only once every path reaches every replica (the proxy's rules and the ingress's routes are in).
     for (const path of paths) await waitFor(async () => (await answerers(path.targets)).size === replicas, 30_000, `every replica answering via ${path.label}`);

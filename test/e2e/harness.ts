@@ -110,6 +110,12 @@ export class SkiffServer {
     return this.#child?.exitCode === null ? this.#child.pid : undefined;
   }
 
+  /** The ports the server's ingress took (it serves on free ones here), once it says it listens. */
+  async ingressPorts(): Promise<{ http: number; https: number }> {
+    const [, http, https] = await waitFor(() => /skiff: ingress serving http on :(\d+), https on :(\d+)/.exec(this.#output), 20_000, 'the ingress to listen');
+    return { http: Number(http), https: Number(https) };
+  }
+
   get output(): string {
     return this.#output;
   }

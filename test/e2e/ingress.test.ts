@@ -43,9 +43,7 @@ spec:
 
 before(async () => {
   server = await SkiffServer.startWithAgent(['--ingress-http-port', '0', '--ingress-https-port', '0']);
-  const ports = await waitFor(() => /skiff: ingress serving http on :(\d+), https on :(\d+)/.exec(server.output), 20_000, 'the ingress to listen');
-  httpPort = Number(ports[1]);
-  httpsPort = Number(ports[2]);
+  ({ http: httpPort, https: httpsPort } = await server.ingressPorts());
 });
 
 after(async () => {

@@ -20,13 +20,13 @@ let targets: Target[];
 
 before(async () => {
   server = await SkiffServer.startWithAgent();
-  const ingressPort = await waitFor(() => /skiff: ingress serving http on :(\d+)/.exec(server.output)?.[1], 20_000, 'the ingress to listen');
+  const ingressPort = (await server.ingressPorts()).http;
   await server.ok(['apply', '-f', examples]);
   await waitForReadyPods(server, 'app=web', 3);
   const service = await getJson<Service>(server, ['service', 'web']);
   targets = [
     { name: 'ClusterIP', host: service.spec!.clusterIP!, port: 80 },
-    { name: 'Ingress', host: '127.0.0.1', port: Number(ingressPort), hostHeader: 'web.example.com' },
+    { name: 'Ingress', host: '127.0.0.1', port: ingressPort, hostHeader: 'web.example.com' },
   ];
   for (const target of targets) await waitFor(async () => (await answer(target))?.startsWith('v1 from web-'), 30_000, `${target.name} to answer`);
 });
