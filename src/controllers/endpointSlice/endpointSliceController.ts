@@ -15,8 +15,8 @@ import { managesEndpoints, selectedPods, type PodObject, type ServiceObject } fr
 import { TriggerTimes, triggerTimeAnnotation } from '../endpoints/triggerTime.ts';
 import { isNamespaceTerminating, isNotFound } from '../replicaSet/apiErrors.ts';
 import { rfc3339 } from '../replicaSet/time.ts';
-import { controllerName, managedByLabel, planSlices, type EndpointSliceObject } from './slicePlan.ts';
-import { serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
+import { controllerName, planSlices, type EndpointSliceObject } from './slicePlan.ts';
+import { managedByLabel, serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
 import { SliceTracker } from './sliceTracker.ts';
 
 type NodeObject = Node & KubeObject;

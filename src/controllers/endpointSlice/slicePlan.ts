@@ -9,13 +9,12 @@ import type { Node } from 'kubernetes-types/core/v1.js';
 import type { Endpoint, EndpointPort, EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { KubeObject } from '../../api/kind.ts';
 import { isEndpoint, isServiceIPSet, type PodObject, type ServiceObject } from '../endpoints/servicePods.ts';
-import { serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
+import { managedByLabel, serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
 import { headlessLabel } from '../../api/groups/core/service.ts';
 import { addressTypesOf, endpointKey, endpointPorts, podEndpoint, portsKey, sameEndpoint, type AddressType } from './endpoints.ts';
 
 export type EndpointSliceObject = EndpointSlice & KubeObject;
 
-export const managedByLabel = 'endpointslice.kubernetes.io/managed-by';
 export const controllerName = 'endpointslice-controller.k8s.io';
 /** Upstream's --max-endpoints-per-slice default. */
 export const defaultMaxEndpointsPerSlice = 100;

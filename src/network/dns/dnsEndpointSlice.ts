@@ -10,9 +10,9 @@ import type { InformerFactory } from '../../client/informer.ts';
 import { types } from '../../client/resourceTypes.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { kubeDns } from './clusterView.ts';
-import { serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
+import { managedByLabel, serviceNameLabel } from '../../api/groups/cluster/endpointSlice.ts';
+import { createSyncRunner } from '../../client/syncRunner.ts';
 
-export const managedByLabel = 'endpointslice.kubernetes.io/managed-by';
 export const managedBy = 'skiff-dns';
 
 export interface DnsEndpointOptions {
@@ -34,10 +34,6 @@ export function keepDnsEndpointSlice(options: DnsEndpointOptions): { remove(): P
   const { client, informers, nodeName } = options;
   const name = dnsEndpointSliceName(nodeName);
   const slices = informers.informer<EndpointSlice>(types.endpointSlices);
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let retry: NodeJS.Timeout | undefined;
   let owner: Node | undefined;
 
   const reconcile = async () => {
@@ -53,25 +49,12 @@ export function keepDnsEndpointSlice(options: DnsEndpointOptions): { remove(): P
       if (!(err instanceof ApiError && (err.code === 409 || err.code === 404))) throw err;
     }
   };
-  const ensure = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = reconcile()
-      .catch((err: unknown) => {
-        console.error(`skiff: dns: endpoint slice ${name}: ${(err as Error).message}; retrying`);
-        retry = setTimeout(ensure, retryMs);
-      })
-      .finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          ensure();
-        }
-      });
-  };
+  const runner = createSyncRunner(reconcile, {
+    minIntervalMs: 0,
+    retryMs,
+    onError: (err) => console.error(`skiff: dns: endpoint slice ${name}: ${(err as Error).message}; retrying`),
+  });
+  const ensure = () => runner.request();
   const ours = (slice: EndpointSlice) => slice.metadata?.namespace === kubeDns.namespace && slice.metadata?.name === name;
   slices.addHandler({
     onAdd: (slice) => ours(slice) && ensure(),
@@ -83,9 +66,8 @@ export function keepDnsEndpointSlice(options: DnsEndpointOptions): { remove(): P
 
   return {
     async remove() {
-      stopped = true;
-      clearTimeout(retry);
-      await running;
+      runner.stop();
+      await runner.idle();
       // Best effort: a server already gone leaves the slice to the Node's garbage collection.
       await client.delete(types.endpointSlices, kubeDns.namespace, name).catch((err: unknown) => {
         if (!(err instanceof ApiError && err.code === 404)) console.error(`skiff: dns: removing endpoint slice ${name}: ${(err as Error).message}`);

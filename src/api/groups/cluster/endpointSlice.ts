@@ -22,6 +22,8 @@ import type { KindDeclaration } from '../../kind.ts';
 
 /** Names the Service an EndpointSlice belongs to. */
 export const serviceNameLabel = 'kubernetes.io/service-name';
+/** Names what manages an EndpointSlice (the EndpointSlice controller leaves others' alone). */
+export const managedByLabel = 'endpointslice.kubernetes.io/managed-by';
 
 export const endpointSlice: KindDeclaration = {
   group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', namespaced: true,
